@@ -1,0 +1,7 @@
+namespace Cascade.Imaging;
+
+public enum ColorOrder
+{
+    Rgb,
+    Bgr,
+}
