@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs on a bare Debian 12 machine (run as root) and starts RabbitMQ on 127.0.0.1.
+# Idempotent: skips what is already there.
+set -euo pipefail
+
+apt_packages=(
+  libvips42            # image decoding (shared/Cascade.Imaging)
+  rabbitmq-server      # real broker for the service tests
+  python3-grpcio python3-grpc-tools python3-protobuf protobuf-compiler  # gRPC interop tests (reference C-core client)
+  python3-pika         # plain-AMQP submission test
+  chromium             # web page test (Playwright drives Debian's chromium)
+  docker-compose       # `docker-compose config` validates docker-compose.yml (no engine needed)
+)
+missing=()
+for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! rabbitmqctl -q await_startup --timeout 2 >/dev/null 2>&1; then
+  echo 'listeners.tcp.default = 127.0.0.1:5672' > /etc/rabbitmq/rabbitmq.conf
+  printf 'NODENAME=rabbit@localhost\nNODE_IP_ADDRESS=127.0.0.1\nERL_EPMD_ADDRESS=127.0.0.1\n' > /etc/rabbitmq/rabbitmq-env.conf
+  rabbitmq-server -detached
+  for _ in $(seq 120); do rabbitmqctl -q await_startup --timeout 5 >/dev/null 2>&1 && break; sleep 0.5; done
+  rabbitmqctl -q await_startup --timeout 5
+fi
+echo "RabbitMQ ready on 127.0.0.1:5672"
