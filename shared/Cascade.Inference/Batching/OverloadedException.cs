@@ -1,0 +1,8 @@
+namespace Cascade.Inference.Batching;
+
+/// <summary>The queue in front of a model is full; the caller should back off and retry.</summary>
+public sealed class OverloadedException(string model, int capacity)
+    : Exception($"Model {model} is overloaded: {capacity} requests are already waiting. Retry later.")
+{
+    public const string ErrorCode = "OVERLOADED";
+}

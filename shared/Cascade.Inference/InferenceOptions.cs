@@ -1,0 +1,60 @@
+using Cascade.Imaging;
+
+namespace Cascade.Inference;
+
+public enum ExecutionProvider
+{
+    Cpu,
+    Cuda,
+}
+
+/// <summary>Settings section <c>Inference</c>. Every value is validated at start-up.</summary>
+public sealed record InferenceOptions
+{
+    public const string Section = "Inference";
+    /// <summary>Environment variable that overrides <see cref="ModelDirectory"/>.</summary>
+    public const string ModelDirectoryVariable = "CASCADE_MODEL_DIR";
+
+    /// <summary>Folder holding one sub-folder per model pack.</summary>
+    public string ModelDirectory { get; init; } = DefaultModelDirectory();
+    public ExecutionProvider ExecutionProvider { get; init; } = ExecutionProvider.Cpu;
+    public int CudaDeviceId { get; init; }
+    /// <summary>Threads ONNX Runtime uses inside one model call; 0 = one per core.</summary>
+    public int IntraOpThreads { get; init; }
+    public BatchingOptions Batching { get; init; } = new();
+    public long MaxImageBytes { get; init; } = ImageLimits.DefaultMaxBytes;
+    public long MaxImagePixels { get; init; } = ImageLimits.DefaultMaxPixels;
+
+    public ImageLimits ImageLimits => new() { MaxBytes = MaxImageBytes, MaxPixels = MaxImagePixels };
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ModelDirectory)) throw new ArgumentException($"{Section}:ModelDirectory is empty.");
+        if (IntraOpThreads < 0) throw new ArgumentException($"{Section}:IntraOpThreads must be 0 (all cores) or positive, was {IntraOpThreads}.");
+        if (CudaDeviceId < 0) throw new ArgumentException($"{Section}:CudaDeviceId must not be negative, was {CudaDeviceId}.");
+        ImageLimits.Validate();
+        Batching.Validate();
+    }
+
+    /// <summary><c>$CASCADE_MODEL_DIR</c>, else <c>.models</c> in the current directory.</summary>
+    public static string DefaultModelDirectory() =>
+        Environment.GetEnvironmentVariable(ModelDirectoryVariable) is { Length: > 0 } dir ? dir : Path.GetFullPath(".models");
+}
+
+/// <summary>Settings section <c>Inference:Batching</c>.</summary>
+public sealed record BatchingOptions
+{
+    /// <summary>Largest batch sent to the model in one call (capped by what the model accepts).</summary>
+    public int MaxBatchSize { get; init; } = 16;
+    /// <summary>How long the first request of a batch may wait for company.</summary>
+    public TimeSpan MaxWait { get; init; } = TimeSpan.FromMilliseconds(2);
+    /// <summary>Requests waiting in front of one model before new ones are refused as overloaded.</summary>
+    public int QueueCapacity { get; init; } = 256;
+
+    public void Validate()
+    {
+        if (MaxBatchSize is < 1 or > 1024) throw new ArgumentException($"Batching:MaxBatchSize must be 1..1024, was {MaxBatchSize}.");
+        if (MaxWait < TimeSpan.Zero || MaxWait > TimeSpan.FromSeconds(1)) throw new ArgumentException($"Batching:MaxWait must be 0..1s, was {MaxWait}.");
+        if (QueueCapacity < 1) throw new ArgumentException($"Batching:QueueCapacity must be positive, was {QueueCapacity}.");
+    }
+}

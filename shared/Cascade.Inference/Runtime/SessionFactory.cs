@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Cascade.Inference.Runtime;
+
+/// <summary>Builds ONNX Runtime sessions with the configured execution provider and threads.</summary>
+public sealed class SessionFactory
+{
+    private static int _loggedEnvironment;
+    private readonly InferenceOptions _options;
+    private readonly ILogger _logger;
+
+    public SessionFactory(InferenceOptions options, ILogger logger)
+    {
+        _options = options;
+        _logger = logger;
+        if (Interlocked.Exchange(ref _loggedEnvironment, 1) == 0)
+        {
+            _logger.LogInformation("ONNX Runtime {Version}; available providers: {Providers}; configured provider {Provider}, intra-op threads {Threads}",
+                OrtEnv.Instance().GetVersionString(), string.Join(", ", OrtEnv.Instance().GetAvailableProviders()),
+                options.ExecutionProvider, options.IntraOpThreads == 0 ? "all cores" : options.IntraOpThreads);
+        }
+    }
+
+    /// <summary>The provider the session actually got: CUDA may fall back to CPU.</summary>
+    public InferenceSession Create(string modelPath, out ExecutionProvider provider)
+    {
+        provider = _options.ExecutionProvider;
+        var options = NewCpuOptions();
+        if (provider == ExecutionProvider.Cuda)
+        {
+            try
+            {
+                options.AppendExecutionProvider_CUDA(_options.CudaDeviceId);
+            }
+            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+            {
+                _logger.LogWarning("CUDA execution provider requested but it cannot load ({Reason}); running {Model} on CPU",
+                    e.Message.Split('\n')[0], Path.GetFileName(Path.GetDirectoryName(modelPath)));
+                options.Dispose();
+                options = NewCpuOptions();
+                provider = ExecutionProvider.Cpu;
+            }
+        }
+        using (options)
+        {
+            return new InferenceSession(modelPath, options);
+        }
+    }
+
+    private SessionOptions NewCpuOptions() => new()
+    {
+        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        IntraOpNumThreads = _options.IntraOpThreads,
+        InterOpNumThreads = 1,
+        ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+    };
+}
