@@ -88,6 +88,18 @@ internal static partial class LibVips
     [LibraryImport(Vips)]
     internal static partial nint vips_image_write_to_memory(nint image, out nuint size);
 
+    [LibraryImport(Vips)]
+    internal static unsafe partial nint vips_image_new_from_memory_copy(byte* data, nuint size, int width, int height, int bands, int format);
+
+    [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vips_copy(nint input, out nint output, string interpretationKey, int interpretation, nint terminator);
+
+    [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void vips_image_set_int(nint image, string name, int value);
+
+    [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vips_image_write_to_buffer(nint image, string suffix, out nint buffer, out nuint size, nint terminator);
+
     [LibraryImport(GObject)]
     internal static partial void g_object_unref(nint obj);
 

@@ -1,0 +1,233 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.IO.Compression;
+using Cascade.Imaging;
+
+namespace Cascade.Inference.Tests;
+
+public class ImageDecoderTests
+{
+    private static readonly ResizeSpec Small = new(ResizeMode.ShortSideCrop, 16, 16, 16);
+    private readonly ImageDecoder _decoder = new();
+
+    private static ImageException Refusal(Action decode)
+    {
+        var thrown = decode.Should().Throw<ImageException>().Which;
+        thrown.Message.Should().NotBeNullOrWhiteSpace();
+        return thrown;
+    }
+
+    [Fact]
+    public void Empty_input_is_refused() =>
+        Refusal(() => _decoder.Decode([], Small)).ErrorCode.Should().Be("IMAGE_EMPTY");
+
+    [Fact]
+    public void Input_over_the_byte_limit_is_refused_before_decoding()
+    {
+        var decoder = new ImageDecoder(new ImageLimits { MaxBytes = 100 });
+        var error = Refusal(() => decoder.Decode(TestImages.Jpeg(), Small));
+        error.Code.Should().Be(ImageErrorCode.TooLarge);
+        error.Message.Should().Contain("limit is 100");
+    }
+
+    [Fact]
+    public void Decompression_bomb_is_refused_from_its_header()
+    {
+        // 50000 x 50000 RGB PNG whose pixel data is a few bytes: 2.5 gigapixels if anyone decoded it.
+        var bomb = PngHeaderOnly(50_000, 50_000);
+        bomb.Length.Should().BeLessThan(200);
+        var stopwatch = Stopwatch.StartNew();
+        var error = Refusal(() => _decoder.Decode(bomb, Small));
+        error.Code.Should().Be(ImageErrorCode.TooManyPixels);
+        error.Message.Should().Contain("50000x50000");
+        stopwatch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5), "only the header may be read");
+    }
+
+    [Fact]
+    public void Unknown_format_is_refused() =>
+        Refusal(() => _decoder.Decode("just some text, not an image"u8.ToArray(), Small)).Code.Should().Be(ImageErrorCode.UnsupportedFormat);
+
+    [Fact]
+    public void Truncated_jpeg_is_refused_as_corrupt()
+    {
+        var photo = File.ReadAllBytes(SharedAssets.Photos("bears/grizzly")[0]);
+        Refusal(() => _decoder.Decode(photo.AsSpan(0, photo.Length / 2), Small)).Code.Should().Be(ImageErrorCode.Corrupt);
+    }
+
+    [Fact]
+    public void Jpeg_marker_followed_by_garbage_is_refused_as_corrupt()
+    {
+        var garbage = new byte[4096];
+        new Random(7).NextBytes(garbage);
+        garbage[0] = 0xFF; garbage[1] = 0xD8; garbage[2] = 0xFF;
+        Refusal(() => _decoder.Decode(garbage, Small)).Code.Should().Be(ImageErrorCode.Corrupt);
+    }
+
+    [Theory]
+    [InlineData(".jpg[Q=95]")]
+    [InlineData(".png")]
+    [InlineData(".webp[lossless]")]
+    [InlineData(".gif")]
+    [InlineData(".tif")]
+    public void Common_formats_decode_to_rgb(string suffix)
+    {
+        var encoded = ImageEncoder.Encode(TestImages.SplitRgb(64, 64), 64, 64, 3, suffix);
+        using var image = _decoder.Decode(encoded, new ResizeSpec(ResizeMode.Stretch, 32, 32, 0));
+        (image.Width, image.Height).Should().Be((32, 32));
+        var left = Pixel(image, 2, 16);
+        var right = Pixel(image, 29, 16);
+        left.R.Should().BeGreaterThan(200); left.B.Should().BeLessThan(60);
+        right.B.Should().BeGreaterThan(200); right.R.Should().BeLessThan(60);
+    }
+
+    [Fact]
+    public void Exif_orientation_is_applied()
+    {
+        // Stored landscape, red left; orientation 6 means "rotate 90 degrees clockwise to display", so red ends on top.
+        var encoded = ImageEncoder.Encode(TestImages.SplitRgb(64, 48), 64, 48, 3, ".jpg[Q=95]", exifOrientation: 6);
+        using var image = _decoder.Decode(encoded, new ResizeSpec(ResizeMode.ShortSideCrop, 24, 24, 24));
+        image.Width.Should().Be(24);
+        image.Height.Should().Be(32);
+        Pixel(image, 12, 2).R.Should().BeGreaterThan(200);
+        Pixel(image, 12, 29).B.Should().BeGreaterThan(200);
+    }
+
+    [Fact]
+    public void Cmyk_jpeg_is_converted_to_srgb()
+    {
+        var cyan = Enumerable.Range(0, 32 * 32).SelectMany(_ => new byte[] { 255, 0, 0, 0 }).ToArray();
+        var encoded = ImageEncoder.Encode(cyan, 32, 32, 4, ".jpg[Q=95]", interpretation: PixelInterpretation.Cmyk);
+        using var image = _decoder.Decode(encoded, Small);
+        var (r, g, b) = Pixel(image, 8, 8);
+        r.Should().BeLessThan(120, "cyan has little red");
+        g.Should().BeGreaterThan(120);
+        b.Should().BeGreaterThan(180);
+    }
+
+    [Fact]
+    public void Transparent_png_is_flattened_on_white()
+    {
+        var transparentBlack = new byte[32 * 32 * 4];
+        using var image = _decoder.Decode(ImageEncoder.Encode(transparentBlack, 32, 32, 4, ".png"), Small);
+        Pixel(image, 8, 8).Should().Be(((byte)255, (byte)255, (byte)255));
+    }
+
+    [Fact]
+    public void Grayscale_becomes_three_equal_channels()
+    {
+        using var image = _decoder.Decode(ImageEncoder.Encode(TestImages.Solid(128, 1), 32, 32, 1, ".png", interpretation: PixelInterpretation.Grey), Small);
+        Pixel(image, 8, 8).Should().Be(((byte)128, (byte)128, (byte)128));
+    }
+
+    [Fact]
+    public void Sixteen_bit_png_becomes_eight_bit()
+    {
+        var pixels = new byte[32 * 32 * 3 * 2];
+        for (var i = 0; i < 32 * 32; i++) BinaryPrimitives.WriteUInt16LittleEndian(pixels.AsSpan(i * 6), 65535); // red at full scale
+        var encoded = ImageEncoder.Encode(pixels, 32, 32, 3, ".png", PixelFormat.UInt16, PixelInterpretation.Rgb16);
+        using var image = _decoder.Decode(encoded, Small);
+        var (r, g, b) = Pixel(image, 8, 8);
+        r.Should().BeGreaterThan(240);
+        g.Should().BeLessThan(15);
+        b.Should().BeLessThan(15);
+    }
+
+    [Fact]
+    public void Thousands_of_bad_inputs_leave_memory_flat()
+    {
+        var photo = File.ReadAllBytes(SharedAssets.Photos("bears/black")[0]);
+        var random = new Random(11);
+        var inputs = new List<byte[]>
+        {
+            photo[..(photo.Length / 3)],
+            photo[..(photo.Length * 2 / 3)],
+            PngHeaderOnly(40_000, 40_000),
+            "GIF89a not really"u8.ToArray(),
+        };
+        for (var i = 0; i < 4; i++)
+        {
+            var damaged = (byte[])photo.Clone();
+            for (var j = 0; j < 64; j++) damaged[random.Next(200, damaged.Length)] = (byte)random.Next(256);
+            inputs.Add(damaged);
+        }
+
+        void DecodeAll(int rounds)
+        {
+            for (var round = 0; round < rounds; round++)
+                foreach (var input in inputs)
+                {
+                    try
+                    {
+                        using var _ = _decoder.Decode(input, ResizeSpec.ImageNet);
+                    }
+                    catch (ImageException)
+                    {
+                    }
+                }
+        }
+
+        DecodeAll(50); // warm up allocators and caches
+        var before = SettledMemory();
+        DecodeAll(400); // 3,200 decodes
+        var growth = SettledMemory() - before;
+        growth.Should().BeLessThan(24L * 1024 * 1024, "native buffers of refused images must be freed");
+    }
+
+    private static long SettledMemory()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        return process.WorkingSet64;
+    }
+
+    private static (byte R, byte G, byte B) Pixel(DecodedImage image, int x, int y)
+    {
+        var i = (y * image.Width + x) * 3;
+        return (image.Pixels[i], image.Pixels[i + 1], image.Pixels[i + 2]);
+    }
+
+    /// <summary>A PNG whose IHDR claims <paramref name="width"/> x <paramref name="height"/> with a tiny IDAT.</summary>
+    private static byte[] PngHeaderOnly(int width, int height)
+    {
+        using var png = new MemoryStream();
+        png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        var header = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(header, width);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        header[8] = 8; // bit depth
+        header[9] = 2; // RGB
+        WriteChunk(png, "IHDR", header);
+        using (var zipped = new MemoryStream())
+        {
+            using (var zlib = new ZLibStream(zipped, CompressionLevel.SmallestSize, leaveOpen: true)) zlib.Write(new byte[16]);
+            WriteChunk(png, "IDAT", zipped.ToArray());
+        }
+        WriteChunk(png, "IEND", []);
+        return png.ToArray();
+    }
+
+    private static void WriteChunk(Stream png, string type, byte[] data)
+    {
+        Span<byte> word = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(word, data.Length);
+        png.Write(word);
+        var typed = System.Text.Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
+        png.Write(typed);
+        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32(typed));
+        png.Write(word);
+    }
+
+    private static uint Crc32(byte[] data)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in data)
+        {
+            crc ^= b;
+            for (var k = 0; k < 8; k++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+        }
+        return ~crc;
+    }
+}

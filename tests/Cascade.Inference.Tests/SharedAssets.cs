@@ -1,0 +1,43 @@
+using Cascade.Inference;
+using Cascade.Inference.Packs;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cascade.Inference.Tests;
+
+/// <summary>
+/// The real models and photos in ../shared beside the repository, and a model directory with the
+/// reference packs installed from them (the same `models pull --from` path users take).
+/// </summary>
+public static class SharedAssets
+{
+    private static readonly Lazy<string> InstalledModels = new(InstallModels);
+
+    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string SharedRoot => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared"));
+    public static string Data => Path.Combine(SharedRoot, "data");
+    public static string Models => Path.Combine(SharedRoot, "models");
+    public static string ModelDirectory => InstalledModels.Value;
+
+    public static IReadOnlyList<string> Photos(string relativeFolder) =>
+        Directory.GetFiles(Path.Combine(Data, relativeFolder), "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+
+    public static ModelStore Store(BatchingOptions? batching = null) =>
+        new(new InferenceOptions { ModelDirectory = ModelDirectory, IntraOpThreads = 2, Batching = batching ?? new BatchingOptions() }, NullLoggerFactory.Instance);
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Cascade.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Cascade.sln not found above the test binaries.");
+    }
+
+    private static string InstallModels()
+    {
+        var target = Path.Combine(RepoRoot, ".models");
+        using var http = new HttpClient();
+        var puller = new PackPuller(target, http, NullLogger.Instance);
+        foreach (var (name, manifest) in PackPuller.ReadCatalog(Path.Combine(AppContext.BaseDirectory, "packs")))
+            puller.PullAsync(name, manifest, Models, CancellationToken.None).GetAwaiter().GetResult();
+        return target;
+    }
+}

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Cascade.Inference;
+using Cascade.Inference.Packs;
+using Microsoft.Extensions.Logging;
+
+namespace Cascade.Cli.Commands;
+
+/// <summary>Options every inference command shares, and the objects they configure.</summary>
+internal sealed class CommonOptions
+{
+    public const string DefaultGatePack = "gate-mobilenetv2-int8";
+    public const string DefaultClassifierPack = "classifier-mobilenetv2-fp32";
+
+    public Option<string> ModelDirectory { get; } = new("--model-dir")
+    {
+        Description = $"Model directory (default ${InferenceOptions.ModelDirectoryVariable} or ./.models)",
+        DefaultValueFactory = _ => InferenceOptions.DefaultModelDirectory(),
+    };
+    public Option<string> Gate { get; } = new("--gate") { Description = "Gate pack name or folder", DefaultValueFactory = _ => DefaultGatePack };
+    public Option<string> Classifier { get; } = new("--classifier") { Description = "Classifier pack name or folder", DefaultValueFactory = _ => DefaultClassifierPack };
+    public Option<ExecutionProvider> Provider { get; } = new("--provider") { Description = "Execution provider (cpu or cuda)", DefaultValueFactory = _ => ExecutionProvider.Cpu };
+    public Option<int> Threads { get; } = new("--threads") { Description = "ONNX Runtime intra-op threads (0 = all cores)" };
+    public Option<int> MaxBatch { get; } = new("--max-batch") { Description = "Dynamic batching: largest batch", DefaultValueFactory = _ => new BatchingOptions().MaxBatchSize };
+    public Option<double> MaxWaitMs { get; } = new("--max-wait-ms") { Description = "Dynamic batching: longest wait for a batch to fill, ms", DefaultValueFactory = _ => new BatchingOptions().MaxWait.TotalMilliseconds };
+    public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Log model loading and providers" };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { ModelDirectory, Gate, Classifier, Provider, Threads, MaxBatch, MaxWaitMs, Verbose })
+            command.Options.Add(option);
+        foreach (var option in new Option[] { Threads, MaxBatch })
+            option.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<int>() < 0) r.AddError($"{option.Name} must not be negative.");
+            });
+    }
+
+    public InferenceOptions Inference(ParseResult result)
+    {
+        var options = new InferenceOptions
+        {
+            ModelDirectory = result.GetValue(ModelDirectory)!,
+            ExecutionProvider = result.GetValue(Provider),
+            IntraOpThreads = result.GetValue(Threads),
+            Batching = new BatchingOptions
+            {
+                MaxBatchSize = result.GetValue(MaxBatch),
+                MaxWait = TimeSpan.FromMilliseconds(result.GetValue(MaxWaitMs)),
+            },
+        };
+        options.Validate();
+        return options;
+    }
+
+    public ILoggerFactory Loggers(ParseResult result) => LoggerFactory.Create(b => b
+        .AddSimpleConsole(o => o.SingleLine = true)
+        .SetMinimumLevel(result.GetValue(Verbose) ? LogLevel.Information : LogLevel.Warning));
+
+    public ModelStore Store(ParseResult result) => new(Inference(result), Loggers(result));
+}

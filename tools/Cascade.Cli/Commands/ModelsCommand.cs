@@ -1,0 +1,105 @@
+using System.CommandLine;
+using Cascade.Inference;
+using Cascade.Inference.Packs;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace Cascade.Cli.Commands;
+
+/// <summary>`cascade models list | pull | verify`: the packs in the catalog and in the model directory.</summary>
+internal static class ModelsCommand
+{
+    public static Command Create()
+    {
+        var modelDirectory = new Option<string>("--model-dir")
+        {
+            Description = $"Model directory (default ${InferenceOptions.ModelDirectoryVariable} or ./.models)",
+            DefaultValueFactory = _ => InferenceOptions.DefaultModelDirectory(),
+        };
+        var catalog = new Option<string>("--catalog") { Description = "Folder of pack manifests to install", DefaultValueFactory = _ => PackPuller.DefaultCatalog };
+        var from = new Option<string?>("--from") { Description = "Import model files from this local folder instead of downloading" };
+        var names = new Argument<string[]>("packs") { Description = "Packs to pull (default: all in the catalog)", Arity = ArgumentArity.ZeroOrMore };
+
+        var list = new Command("list", "List catalog packs and what is installed") { modelDirectory, catalog };
+        list.SetAction(result =>
+        {
+            var dir = result.GetValue(modelDirectory)!;
+            var table = new Table().AddColumns("pack", "version", "roles", "installed", "source");
+            foreach (var (name, manifest) in PackPuller.ReadCatalog(result.GetValue(catalog)!))
+            {
+                var packDir = Path.Combine(dir, name);
+                var installed = File.Exists(Path.Combine(packDir, ModelManifest.ModelFileName)) ? "yes" : "no";
+                var roles = string.Join("+", new[] { manifest.Gate is null ? null : "gate", manifest.Classifier is null ? null : "classifier" }.OfType<string>());
+                table.AddRow(name, manifest.Version, roles, installed, Markup.Escape(manifest.Model.Url ?? $"mirror: {manifest.Model.MirrorFileName}"));
+            }
+            AnsiConsole.Write(table);
+            return 0;
+        });
+
+        var pull = new Command("pull", "Install packs: fetch each model from its URL (or --from DIR) and verify its sha256") { modelDirectory, catalog, from, names };
+        pull.SetAction(async (result, cancellationToken) =>
+        {
+            var mirror = result.GetValue(from);
+            if (mirror is not null && !Directory.Exists(mirror))
+            {
+                Console.Error.WriteLine($"--from: folder {mirror} does not exist.");
+                return 2;
+            }
+            using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
+            var puller = new PackPuller(result.GetValue(modelDirectory)!, http, loggers.CreateLogger<PackPuller>());
+            var wanted = result.GetValue(names) ?? [];
+            var catalogPacks = PackPuller.ReadCatalog(result.GetValue(catalog)!);
+            var unknown = wanted.Except(catalogPacks.Select(p => p.Name)).ToList();
+            if (unknown.Count > 0)
+            {
+                Console.Error.WriteLine($"Not in the catalog: {string.Join(", ", unknown)}.");
+                return 2;
+            }
+            var failures = 0;
+            foreach (var (name, manifest) in catalogPacks.Where(p => wanted.Length == 0 || wanted.Contains(p.Name)))
+            {
+                try
+                {
+                    var outcome = await puller.PullAsync(name, manifest, mirror, cancellationToken);
+                    Console.WriteLine($"{name}: {outcome switch { PullOutcome.AlreadyPresent => "already installed", PullOutcome.Imported => "imported", _ => "downloaded" }} (sha256 ok)");
+                }
+                catch (Exception e) when (e is ModelPackException or HttpRequestException or IOException)
+                {
+                    failures++;
+                    Console.Error.WriteLine($"{name}: {e.Message}");
+                }
+            }
+            return failures == 0 ? 0 : 1;
+        });
+
+        var verify = new Command("verify", "Check every installed pack's model against its manifest sha256") { modelDirectory };
+        verify.SetAction(result =>
+        {
+            var dir = result.GetValue(modelDirectory)!;
+            if (!Directory.Exists(dir))
+            {
+                Console.Error.WriteLine($"Model directory {dir} does not exist; run `cascade models pull`.");
+                return 1;
+            }
+            var failures = 0;
+            foreach (var packDir in Directory.GetDirectories(dir).Where(d => File.Exists(Path.Combine(d, ModelManifest.FileName))).Order())
+            {
+                string? problem;
+                try
+                {
+                    problem = PackPuller.Verify(packDir);
+                }
+                catch (ModelPackException e)
+                {
+                    problem = e.Message;
+                }
+                Console.WriteLine($"{Path.GetFileName(packDir)}: {problem ?? "ok"}");
+                if (problem is not null) failures++;
+            }
+            return failures == 0 ? 0 : 1;
+        });
+
+        return new Command("models", "Manage model packs") { list, pull, verify };
+    }
+}

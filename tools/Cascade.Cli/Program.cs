@@ -1,0 +1,10 @@
+using System.CommandLine;
+using Cascade.Cli.Commands;
+
+var root = new RootCommand("Cascade: two-stage image classification (gate, then fine-grained classifier).")
+{
+    ClassifyCommand.Create(),
+    ModelsCommand.Create(),
+    BenchCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();
