@@ -111,6 +111,14 @@ public sealed class DynamicBatcher : IAsyncDisposable
 
     private void RunBatch(List<Request> batch, float[] input, float[] output)
     {
+        // Callers may have given up while the batch was filling: their slots go to nobody.
+        batch.RemoveAll(static request =>
+        {
+            if (!request.Completion.Task.IsCompleted) return false;
+            request.Release();
+            return true;
+        });
+        if (batch.Count == 0) return;
         var elements = _model.InputElements;
         for (var i = 0; i < batch.Count; i++) batch[i].Input.AsSpan(0, elements).CopyTo(input.AsSpan(i * elements));
 

@@ -1,0 +1,70 @@
+using Cascade.Inference.Decisions;
+using Xunit.Abstractions;
+
+namespace Cascade.Inference.Tests;
+
+/// <summary>Accuracy floors of the default packs on every photo in ../shared/data.</summary>
+public class AccuracyTests(ReferencePacksFixture packs, ITestOutputHelper output) : IClassFixture<ReferencePacksFixture>
+{
+    private static readonly string[] BearClasses = ["teddy", "grizzly", "black"];
+
+    [Fact]
+    public async Task Gate_recall_and_precision_meet_the_floor()
+    {
+        var positives = BearClasses.SelectMany(c => SharedAssets.Photos($"bears/{c}")).Concat(SharedAssets.Photos("extra_bears")).ToList();
+        var negatives = SharedAssets.Photos("negatives");
+        var acceptedPositives = await CountAcceptedAsync(positives);
+        var acceptedNegatives = await CountAcceptedAsync(negatives);
+
+        var recall = (double)acceptedPositives / positives.Count;
+        var precision = (double)acceptedPositives / (acceptedPositives + acceptedNegatives);
+        output.WriteLine($"gate: recall {recall:0.000} ({acceptedPositives}/{positives.Count}), precision {precision:0.000} ({acceptedNegatives} negatives accepted of {negatives.Count})");
+        recall.Should().BeGreaterThanOrEqualTo(0.95);
+        precision.Should().BeGreaterThanOrEqualTo(0.98);
+    }
+
+    [Fact]
+    public async Task Fine_classifier_accuracy_meets_the_floor()
+    {
+        var correct = 0;
+        var unknown = 0;
+        var total = 0;
+        foreach (var label in BearClasses)
+        {
+            foreach (var photo in SharedAssets.Photos($"bears/{label}"))
+            {
+                var outcome = await packs.Pipeline.Classifier.ClassifyAsync(await File.ReadAllBytesAsync(photo));
+                var best = outcome.Decision.Scores.MaxBy(s => s.Score).Label;
+                if (best == label) correct++;
+                if (outcome.Decision.Label is null) unknown++;
+                total++;
+            }
+        }
+        var accuracy = (double)correct / total;
+        output.WriteLine($"fine: accuracy {accuracy:0.000} ({correct}/{total}); below minScore (unknown): {unknown}");
+        accuracy.Should().BeGreaterThanOrEqualTo(0.97);
+        ((double)unknown / total).Should().BeLessThan(0.03, "the minimum score must not turn many real bears into unknown");
+    }
+
+    [Fact]
+    public async Task Other_bears_pass_the_gate_but_are_none_of_the_three()
+    {
+        string[] others = ["imagenet_n02134084_ice_bear.jpg", "imagenet_n02134418_sloth_bear.jpg"];
+        foreach (var name in others)
+        {
+            var result = await packs.Pipeline.RunAsync(await File.ReadAllBytesAsync(Path.Combine(SharedAssets.Data, "extra_bears", name)));
+            result.Verdict.Should().Be(Verdict.Unknown, name);
+        }
+    }
+
+    private async Task<int> CountAcceptedAsync(IReadOnlyList<string> photos)
+    {
+        var accepted = 0;
+        await Parallel.ForEachAsync(photos, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (photo, ct) =>
+        {
+            var outcome = await packs.Pipeline.Gate.EvaluateAsync(await File.ReadAllBytesAsync(photo, ct), ct);
+            if (outcome.Decision.Accepted) Interlocked.Increment(ref accepted);
+        });
+        return accepted;
+    }
+}
