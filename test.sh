@@ -6,5 +6,5 @@ scripts/install-test-deps.sh
 npm ci --no-audit --no-fund
 (cd tests && npm ci --no-audit --no-fund)
 dotnet build Cascade.sln -c Release
-dotnet run --project tools/Cascade.Cli -c Release --no-build -- models pull --from ../shared/models
+dotnet tools/Cascade.Cli/bin/Release/net10.0/cascade.dll models pull --from ../shared/models
 dotnet test Cascade.sln -c Release --no-build --logger "console;verbosity=normal" "$@"

@@ -21,6 +21,8 @@ public sealed record InferenceOptions
     public int CudaDeviceId { get; init; }
     /// <summary>Threads ONNX Runtime uses inside one model call; 0 = one per core.</summary>
     public int IntraOpThreads { get; init; }
+    /// <summary>Let idle ONNX Runtime threads spin: lower latency for a lone model, worse when decoding shares the cores.</summary>
+    public bool AllowSpinning { get; init; }
     public BatchingOptions Batching { get; init; } = new();
     public long MaxImageBytes { get; init; } = ImageLimits.DefaultMaxBytes;
     public long MaxImagePixels { get; init; } = ImageLimits.DefaultMaxPixels;
