@@ -77,23 +77,69 @@ public sealed class ImageDecoder
 
     private static unsafe DecodedImage DecodeResized(byte* bytes, nuint length, int width, int height, ResizeSpec spec)
     {
-        int boxWidth, boxHeight, sizeMode;
-        if (spec.Mode == ResizeMode.Stretch)
+        var (targetWidth, targetHeight) = TargetSize(width, height, spec);
+        using var images = new NativeImageChain();
+        nint image;
+        if (targetWidth < width || targetHeight < height)
         {
-            (boxWidth, boxHeight, sizeMode) = (spec.Width, spec.Height, LibVips.SizeForce);
+            // Shrinking: libvips' thumbnail does shrink-on-load (JPEG DCT scaling) and a good reduce in one pass.
+            var (boxWidth, boxHeight, sizeMode) = spec.Mode == ResizeMode.Stretch
+                ? (targetWidth, targetHeight, LibVips.SizeForce)
+                : (width <= height ? (spec.ShortSide, Unbounded, LibVips.SizeBoth) : (Unbounded, spec.ShortSide, LibVips.SizeBoth));
+            // fail_on=error turns truncated or damaged data into an error instead of a grey-filled image.
+            Check(LibVips.vips_thumbnail_buffer(bytes, length, out image, boxWidth, "height", boxHeight, "size", sizeMode,
+                "option_string", "fail_on=error", 0), image, images);
         }
         else
         {
-            // Constrain only the short side; the long side follows the aspect ratio.
-            (boxWidth, boxHeight) = width <= height ? (spec.ShortSide, Unbounded) : (Unbounded, spec.ShortSide);
-            sizeMode = LibVips.SizeBoth;
+            // Same size or enlarging: decode as is; the enlargement is done below in managed code.
+            image = LibVips.vips_image_new_from_buffer(bytes, length, "fail_on=error", 0);
+            Check(image == 0 ? -1 : 0, image, images);
+            Check(LibVips.vips_autorot(image, out image, 0), image, images);
         }
+        image = ToSRgb(image, images);
 
-        using var images = new NativeImageChain();
-        // fail_on=error turns truncated or damaged data into an error instead of a grey-filled image.
-        Check(LibVips.vips_thumbnail_buffer(bytes, length, out var image, boxWidth, "height", boxHeight, "size", sizeMode,
-            "option_string", "fail_on=error", 0), image, images);
+        // Pixels are decoded here; decode errors in the data surface now.
+        var memory = LibVips.vips_image_write_to_memory(image, out var size);
+        if (memory == 0) throw Corrupt();
+        try
+        {
+            var decodedWidth = LibVips.vips_image_get_width(image);
+            var decodedHeight = LibVips.vips_image_get_height(image);
+            var byteCount = decodedWidth * decodedHeight * 3;
+            if ((nuint)byteCount != size) throw new InvalidOperationException($"libvips returned {size} bytes for a {decodedWidth}x{decodedHeight} RGB image.");
+            var decoded = new ReadOnlySpan<byte>((void*)memory, byteCount);
+            if (decodedWidth > targetWidth || decodedHeight > targetHeight || (decodedWidth == targetWidth && decodedHeight == targetHeight))
+            {
+                // Thumbnail output, or an image already at the target size.
+                var pixels = ArrayPool<byte>.Shared.Rent(byteCount);
+                decoded.CopyTo(pixels);
+                return new DecodedImage(pixels, decodedWidth, decodedHeight);
+            }
+            (targetWidth, targetHeight) = TargetSize(decodedWidth, decodedHeight, spec);
+            var resized = ArrayPool<byte>.Shared.Rent(targetWidth * targetHeight * 3);
+            BilinearResize.Resize(decoded, decodedWidth, decodedHeight, resized, targetWidth, targetHeight);
+            return new DecodedImage(resized, targetWidth, targetHeight);
+        }
+        finally
+        {
+            LibVips.g_free(memory);
+        }
+    }
 
+    /// <summary>The size the decoded image should have: short side scaled to <see cref="ResizeSpec.ShortSide"/>, or exactly the tensor size.</summary>
+    private static (int Width, int Height) TargetSize(int width, int height, ResizeSpec spec)
+    {
+        if (spec.Mode == ResizeMode.Stretch) return (spec.Width, spec.Height);
+        var scale = (double)spec.ShortSide / Math.Min(width, height);
+        return width <= height
+            ? (spec.ShortSide, Math.Max(spec.ShortSide, (int)Math.Round(height * scale)))
+            : (Math.Max(spec.ShortSide, (int)Math.Round(width * scale)), spec.ShortSide);
+    }
+
+    /// <summary>Converts any decoded image (grey, CMYK, 16-bit, with alpha) to 8-bit sRGB with exactly 3 bands.</summary>
+    private static unsafe nint ToSRgb(nint image, NativeImageChain images)
+    {
         if (LibVips.vips_image_get_interpretation(image) != LibVips.InterpretationSRgb || LibVips.vips_image_get_format(image) != LibVips.FormatUChar)
             Check(LibVips.vips_colourspace(image, out image, LibVips.InterpretationSRgb, 0), image, images);
 
@@ -115,24 +161,7 @@ public sealed class ImageDecoder
             Check(LibVips.vips_cast(image, out image, LibVips.FormatUChar, 0), image, images);
         if (LibVips.vips_image_get_bands(image) != 3)
             Check(LibVips.vips_extract_band(image, out image, 0, "n", 3, 0), image, images);
-
-        // Pixels are decoded here; decode errors in the data surface now.
-        var memory = LibVips.vips_image_write_to_memory(image, out var size);
-        if (memory == 0) throw Corrupt();
-        try
-        {
-            var outWidth = LibVips.vips_image_get_width(image);
-            var outHeight = LibVips.vips_image_get_height(image);
-            var byteCount = outWidth * outHeight * 3;
-            if ((nuint)byteCount != size) throw new InvalidOperationException($"libvips returned {size} bytes for a {outWidth}x{outHeight} RGB image.");
-            var pixels = ArrayPool<byte>.Shared.Rent(byteCount);
-            new ReadOnlySpan<byte>((void*)memory, byteCount).CopyTo(pixels);
-            return new DecodedImage(pixels, outWidth, outHeight);
-        }
-        finally
-        {
-            LibVips.g_free(memory);
-        }
+        return image;
     }
 
     private static void Check(int status, nint image, NativeImageChain images)

@@ -81,35 +81,50 @@ public class ImageDecoderTests
         right.B.Should().BeGreaterThan(200); right.R.Should().BeLessThan(60);
     }
 
-    [Fact]
-    public void Exif_orientation_is_applied()
+    [Theory]
+    [InlineData(24)] // shrinking: libvips thumbnail
+    [InlineData(96)] // enlarging: decode, then managed bilinear
+    public void Exif_orientation_is_applied(int shortSide)
     {
         // Stored landscape, red left; orientation 6 means "rotate 90 degrees clockwise to display", so red ends on top.
         var encoded = ImageEncoder.Encode(TestImages.SplitRgb(64, 48), 64, 48, 3, ".jpg[Q=95]", exifOrientation: 6);
-        using var image = _decoder.Decode(encoded, new ResizeSpec(ResizeMode.ShortSideCrop, 24, 24, 24));
-        image.Width.Should().Be(24);
-        image.Height.Should().Be(32);
-        Pixel(image, 12, 2).R.Should().BeGreaterThan(200);
-        Pixel(image, 12, 29).B.Should().BeGreaterThan(200);
+        using var image = _decoder.Decode(encoded, new ResizeSpec(ResizeMode.ShortSideCrop, shortSide, shortSide, shortSide));
+        image.Width.Should().Be(shortSide);
+        image.Height.Should().Be(shortSide * 4 / 3);
+        Pixel(image, shortSide / 2, 2).R.Should().BeGreaterThan(200);
+        Pixel(image, shortSide / 2, image.Height - 3).B.Should().BeGreaterThan(200);
     }
 
     [Fact]
-    public void Cmyk_jpeg_is_converted_to_srgb()
+    public void Enlarging_keeps_colours_and_edges()
+    {
+        using var image = _decoder.Decode(TestImages.Jpeg(64, 48), ResizeSpec.ImageNet);
+        (image.Width, image.Height).Should().Be((341, 256));
+        Pixel(image, 10, 128).R.Should().BeGreaterThan(200);
+        Pixel(image, 330, 128).B.Should().BeGreaterThan(200);
+    }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(256)]
+    public void Cmyk_jpeg_is_converted_to_srgb(int shortSide)
     {
         var cyan = Enumerable.Range(0, 32 * 32).SelectMany(_ => new byte[] { 255, 0, 0, 0 }).ToArray();
         var encoded = ImageEncoder.Encode(cyan, 32, 32, 4, ".jpg[Q=95]", interpretation: PixelInterpretation.Cmyk);
-        using var image = _decoder.Decode(encoded, Small);
+        using var image = _decoder.Decode(encoded, new ResizeSpec(ResizeMode.ShortSideCrop, shortSide, shortSide, shortSide));
         var (r, g, b) = Pixel(image, 8, 8);
         r.Should().BeLessThan(120, "cyan has little red");
         g.Should().BeGreaterThan(120);
         b.Should().BeGreaterThan(180);
     }
 
-    [Fact]
-    public void Transparent_png_is_flattened_on_white()
+    [Theory]
+    [InlineData(16)]
+    [InlineData(256)]
+    public void Transparent_png_is_flattened_on_white(int shortSide)
     {
         var transparentBlack = new byte[32 * 32 * 4];
-        using var image = _decoder.Decode(ImageEncoder.Encode(transparentBlack, 32, 32, 4, ".png"), Small);
+        using var image = _decoder.Decode(ImageEncoder.Encode(transparentBlack, 32, 32, 4, ".png"), new ResizeSpec(ResizeMode.ShortSideCrop, shortSide, shortSide, shortSide));
         Pixel(image, 8, 8).Should().Be(((byte)255, (byte)255, (byte)255));
     }
 

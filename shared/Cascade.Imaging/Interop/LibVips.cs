@@ -68,6 +68,9 @@ internal static partial class LibVips
         nint terminator);
 
     [LibraryImport(Vips)]
+    internal static partial int vips_autorot(nint input, out nint output, nint terminator);
+
+    [LibraryImport(Vips)]
     internal static partial int vips_colourspace(nint input, out nint output, int space, nint terminator);
 
     [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)]
