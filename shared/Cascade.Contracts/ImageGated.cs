@@ -1,0 +1,12 @@
+namespace Cascade.Contracts;
+
+/// <summary>The gate's verdict. When accepted, the gate has already forwarded the image to the classifier.</summary>
+public sealed record ImageGated
+{
+    public required Guid SubmissionId { get; init; }
+    public required bool Accepted { get; init; }
+    public required double Score { get; init; }
+    public required double Threshold { get; init; }
+    public required ModelInfo Model { get; init; }
+    public required StageTimings Timings { get; init; }
+}
