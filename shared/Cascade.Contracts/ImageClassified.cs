@@ -1,11 +1,13 @@
 namespace Cascade.Contracts;
 
-/// <summary>The classifier's per-label scores; <see cref="Label"/> is null when no label was confident enough.</summary>
+/// <summary>
+/// The classifier's per-label scores; <see cref="Label"/> is null when no label was confident enough. Carries the
+/// gate's result too, so the orchestrator can finish even if this overtakes <see cref="ImageGated"/>.
+/// </summary>
 public sealed record ImageClassified
 {
     public required Guid SubmissionId { get; init; }
     public string? Label { get; init; }
-    public required IReadOnlyList<LabelScore> Scores { get; init; }
-    public required ModelInfo Model { get; init; }
-    public required StageTimings Timings { get; init; }
+    public required GateResult Gate { get; init; }
+    public required ClassifierResult Classifier { get; init; }
 }

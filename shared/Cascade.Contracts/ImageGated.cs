@@ -5,8 +5,5 @@ public sealed record ImageGated
 {
     public required Guid SubmissionId { get; init; }
     public required bool Accepted { get; init; }
-    public required double Score { get; init; }
-    public required double Threshold { get; init; }
-    public required ModelInfo Model { get; init; }
-    public required StageTimings Timings { get; init; }
+    public required GateResult Gate { get; init; }
 }

@@ -10,6 +10,8 @@ public sealed record ImageSubmitted
     public string? ClientRequestId { get; init; }
     public required MessageData<byte[]> Image { get; init; }
     public required DateTimeOffset SubmittedAt { get; init; }
+    /// <summary>W3C trace id of the submission, echoed in the result.</summary>
+    public required string TraceId { get; init; }
     /// <summary>Queue that also receives the plain-JSON result (AMQP clients).</summary>
     public string? ReplyTo { get; init; }
 }
