@@ -34,6 +34,7 @@ def wait_for(queue, predicate, seconds=30):
         message = json.loads(payload)
         if predicate(message):
             return message
+        print(f"skipped on {queue}: {payload[:300]!r}", file=sys.stderr)
     raise SystemExit(f"no result on {queue} within {seconds} s")
 
 

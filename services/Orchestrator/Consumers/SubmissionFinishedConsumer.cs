@@ -1,7 +1,7 @@
-using System.Net.Mime;
 using Cascade.Contracts;
 using Cascade.Orchestrator.Submissions;
 using MassTransit;
+using MassTransit.Serialization;
 
 namespace Cascade.Orchestrator.Consumers;
 
@@ -13,7 +13,7 @@ public sealed class SubmissionFinishedConsumer(ResultStore results, Orchestrator
 {
     public const string ResultsExchange = "cascade.results";
     private static readonly Uri ResultsAddress = new($"exchange:{ResultsExchange}?type=fanout");
-    private static readonly ContentType RawJson = new("application/json");
+    private static readonly IMessageSerializer RawJson = new SystemTextJsonRawMessageSerializer(RawSerializerOptions.Default);
 
     public async Task Consume(ConsumeContext<SubmissionFinished> context)
     {
@@ -21,11 +21,11 @@ public sealed class SubmissionFinishedConsumer(ResultStore results, Orchestrator
         results.Complete(result, time.GetUtcNow() + options.ResultRetention);
 
         var exchange = await context.GetSendEndpoint(ResultsAddress);
-        await exchange.Send(result, s => s.ContentType = RawJson);
+        await exchange.Send(result, s => s.Serializer = RawJson);
         if (result.ReplyTo is { Length: > 0 } replyTo)
         {
             var reply = await context.GetSendEndpoint(new Uri($"queue:{replyTo}"));
-            await reply.Send(result, s => s.ContentType = RawJson);
+            await reply.Send(result, s => s.Serializer = RawJson);
         }
     }
 }

@@ -8,8 +8,8 @@ namespace Cascade.ServiceDefaults.Bus;
 public static class BusExtensions
 {
     /// <summary>
-    /// MassTransit on the transport chosen by <c>Bus:Transport</c>, with the claim-check repository, the raw JSON
-    /// serializer (for plain-AMQP results) and every registered consumer's endpoint.
+    /// MassTransit on the transport chosen by <c>Bus:Transport</c>, with the claim-check
+    /// repository and the endpoints of every registered consumer.
     /// </summary>
     public static IServiceCollection AddCascadeBus(this IServiceCollection services, IConfiguration configuration, Action<IBusRegistrationConfigurator> addConsumers)
     {
@@ -48,8 +48,6 @@ public static class BusExtensions
         where TEndpoint : IReceiveEndpointConfigurator
     {
         cfg.UseMessageData(context.GetRequiredService<IMessageDataRepository>());
-        // Not the default: only results sent with ContentType application/json go out as plain JSON.
-        cfg.AddRawJsonSerializer(RawSerializerOptions.Default);
         cfg.ConfigureEndpoints(context);
     }
 }
