@@ -19,8 +19,3 @@ public enum SubmissionStatus
     /// <summary>A stage did not answer within the stage timeout.</summary>
     TimedOut,
 }
-
-public static class SubmissionStatusExtensions
-{
-    public static bool IsFinal(this SubmissionStatus status) => status >= SubmissionStatus.Completed;
-}

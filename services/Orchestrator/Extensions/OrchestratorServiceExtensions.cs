@@ -2,6 +2,7 @@ using Cascade.Orchestrator.Consumers;
 using Cascade.Orchestrator.StateMachines;
 using Cascade.Orchestrator.Submissions;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Cascade.Orchestrator.Extensions;
 
@@ -13,10 +14,11 @@ public static class OrchestratorServiceExtensions
         var options = configuration.GetSection(OrchestratorOptions.Section).Get<OrchestratorOptions>() ?? new OrchestratorOptions();
         options.Validate();
         services.AddSingleton(options);
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ResultStore>();
         services.AddSingleton<SubmissionService>();
         services.AddHostedService<DeadlineMonitor>();
+        services.AddHostedService<ClaimCheckJanitor>();
         return services;
     }
 

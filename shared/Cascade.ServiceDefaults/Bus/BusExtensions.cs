@@ -2,6 +2,7 @@ using MassTransit;
 using MassTransit.MessageData;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Cascade.ServiceDefaults.Bus;
 
@@ -15,9 +16,10 @@ public static class BusExtensions
     {
         var options = configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
         services.AddSingleton(options);
-        services.AddSingleton<IMessageDataRepository>(_ => options.Transport == BusTransport.RabbitMq
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IMessageDataRepository>(sp => options.Transport == BusTransport.RabbitMq
             ? new FileSystemMessageDataRepository(Directory.CreateDirectory(options.MessageData.Path))
-            : new InMemoryMessageDataRepository());
+            : new ExpiringInMemoryMessageDataRepository(sp.GetRequiredService<TimeProvider>()));
 
         services.AddMassTransit(bus =>
         {

@@ -19,7 +19,6 @@ public sealed class ServiceHost : IAsyncDisposable
         Client = app.GetTestClient();
     }
 
-    public IServiceProvider Services => _app.Services;
     public HttpClient Client { get; }
 
     public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
