@@ -4,6 +4,7 @@ using Cascade.Orchestrator.Extensions;
 using Cascade.ServiceDefaults;
 using Cascade.ServiceDefaults.Bus;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration.Memory;
 
 namespace Cascade.AllInOne;
 
@@ -15,7 +16,15 @@ public static class CascadeHost
     /// stack behind <c>cascade serve</c>.
     /// </summary>
     public static WebApplication BuildAllInOne(string[] args, Action<WebApplicationBuilder>? configure = null) =>
-        Build(args, CascadeRoles.All, configure);
+        Build(args, CascadeRoles.All, builder =>
+        {
+            // Lowest priority: appsettings, environment and command line still choose RabbitMQ if they say so.
+            builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+            {
+                InitialData = [new($"{BusOptions.Section}:{nameof(BusOptions.Transport)}", nameof(BusTransport.InMemory))],
+            });
+            configure?.Invoke(builder);
+        });
 
     /// <param name="configure">Runs after the defaults and before the services are added: settings, test servers.</param>
     public static WebApplication Build(string[] args, CascadeRoles roles, Action<WebApplicationBuilder>? configure = null)

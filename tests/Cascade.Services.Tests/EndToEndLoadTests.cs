@@ -1,4 +1,3 @@
-using Cascade.AllInOne;
 using Cascade.Contracts;
 using Cascade.Orchestrator.Benchmarks;
 using Cascade.Orchestrator.Submissions;
@@ -21,7 +20,7 @@ public sealed class EndToEndLoadTests(RabbitStack stack, ITestOutputHelper outpu
     [Fact]
     public async Task In_memory_transport()
     {
-        await using var host = await ServiceHost.StartAsync(CascadeRoles.All, new Dictionary<string, string?> { ["Bus:Transport"] = "InMemory" });
+        await using var host = await ServiceHost.StartAllInOneAsync();
         await RunAsync("in-memory", host.Get<SubmissionService>());
     }
 

@@ -12,7 +12,8 @@ public sealed record BusOptions
 {
     public const string Section = "Bus";
 
-    public BusTransport Transport { get; init; } = BusTransport.InMemory;
+    /// <summary>RabbitMQ for the services run apart; the all-in-one host defaults to InMemory.</summary>
+    public BusTransport Transport { get; init; } = BusTransport.RabbitMq;
     public RabbitMqOptions RabbitMq { get; init; } = new();
     public MessageDataOptions MessageData { get; init; } = new();
 }

@@ -23,9 +23,16 @@ public sealed class ServiceHost : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 
-    public static async Task<ServiceHost> StartAsync(CascadeRoles roles, IDictionary<string, string?> settings)
+    public static Task<ServiceHost> StartAsync(CascadeRoles roles, IDictionary<string, string?> settings) =>
+        StartAsync(configure => CascadeHost.Build([], roles, configure), settings);
+
+    /// <summary>The embedded stack exactly as <c>cascade serve</c> builds it (in-memory transport by default).</summary>
+    public static Task<ServiceHost> StartAllInOneAsync() =>
+        StartAsync(configure => CascadeHost.BuildAllInOne([], configure), new Dictionary<string, string?>());
+
+    private static async Task<ServiceHost> StartAsync(Func<Action<WebApplicationBuilder>, WebApplication> build, IDictionary<string, string?> settings)
     {
-        var app = CascadeHost.Build([], roles, builder =>
+        var app = build(builder =>
         {
             builder.WebHost.UseTestServer();
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

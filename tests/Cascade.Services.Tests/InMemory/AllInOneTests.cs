@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Cascade.AllInOne;
 using Cascade.Contracts;
 using Cascade.Orchestrator.Submissions;
+using Cascade.ServiceDefaults.Bus;
 using Cascade.Services.Tests.Fixtures;
 
 namespace Cascade.Services.Tests.InMemory;
@@ -13,7 +13,7 @@ public sealed class AllInOneFixture : IAsyncLifetime
 {
     public ServiceHost Host { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Host = await ServiceHost.StartAsync(CascadeRoles.All, new Dictionary<string, string?> { ["Bus:Transport"] = "InMemory" });
+    public async Task InitializeAsync() => Host = await ServiceHost.StartAllInOneAsync();
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
 }
@@ -46,8 +46,9 @@ public sealed class AllInOneTests(AllInOneFixture fixture) : IClassFixture<AllIn
     }
 
     [Fact]
-    public async Task Ready_once_models_are_loaded_and_bus_is_up()
+    public async Task Runs_in_memory_and_is_ready_once_models_are_loaded_and_bus_is_up()
     {
+        fixture.Host.Get<BusOptions>().Transport.Should().Be(BusTransport.InMemory);
         using var ready = await fixture.Host.Client.GetAsync("/health/ready");
         var body = await ready.Content.ReadAsStringAsync();
         ready.StatusCode.Should().Be(HttpStatusCode.OK, body);
