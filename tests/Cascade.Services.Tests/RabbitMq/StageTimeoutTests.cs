@@ -16,7 +16,7 @@ public sealed class StageTimeoutTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var settings = RabbitMqSettings.For(_virtualHost.Name, _messageData, ("Orchestrator:StageTimeout", "00:00:01.5"));
+        var settings = RabbitMqSettings.For(_virtualHost.Name, _messageData, ("Orchestrator:StageTimeout", "00:00:03"));
         var hosts = await Task.WhenAll(ServiceHost.StartAsync(CascadeRoles.Orchestrator, settings), ServiceHost.StartAsync(CascadeRoles.Gate, settings));
         (_orchestrator, _gate) = (hosts[0], hosts[1]);
     }
@@ -32,7 +32,7 @@ public sealed class StageTimeoutTests : IAsyncLifetime
         result.Status.Should().Be(SubmissionStatus.TimedOut);
         result.ErrorCode.Should().Be("STAGE_TIMEOUT");
         result.Gate.Should().NotBeNull("the gate answered before the classifier timed out");
-        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(6));
+        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(8));
 
         await _orchestrator.Get<IBus>().Publish(new ImageClassified
         {
