@@ -1,0 +1,24 @@
+using Cascade.Classifier.Consumers;
+using Cascade.Inference.Pipeline;
+using Cascade.ServiceDefaults.Models;
+using MassTransit;
+
+namespace Cascade.Classifier.Extensions;
+
+public static class ClassifierServiceExtensions
+{
+    /// <summary>The classifier's model (loaded in the background, with its readiness check) and settings.</summary>
+    public static IServiceCollection AddClassifier(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(ClassifierOptions.Section).Get<ClassifierOptions>() ?? new ClassifierOptions();
+        services.AddSingleton(options);
+        services.AddLoadedModel<ClassifierStage>(configuration, "classifier", store => store.CreateClassifier(options.Pack));
+        return services;
+    }
+
+    public static IBusRegistrationConfigurator AddClassifierConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<ClassifyImageConsumer, ClassifyImageConsumerDefinition>();
+        return bus;
+    }
+}

@@ -1,0 +1,24 @@
+using Cascade.Gate.Consumers;
+using Cascade.Inference.Pipeline;
+using Cascade.ServiceDefaults.Models;
+using MassTransit;
+
+namespace Cascade.Gate.Extensions;
+
+public static class GateServiceExtensions
+{
+    /// <summary>The gate's model (loaded in the background, with its readiness check) and settings.</summary>
+    public static IServiceCollection AddGate(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(GateOptions.Section).Get<GateOptions>() ?? new GateOptions();
+        services.AddSingleton(options);
+        services.AddLoadedModel<GateStage>(configuration, "gate", store => store.CreateGate(options.Pack, options.Threshold));
+        return services;
+    }
+
+    public static IBusRegistrationConfigurator AddGateConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<GateImageConsumer, GateImageConsumerDefinition>();
+        return bus;
+    }
+}

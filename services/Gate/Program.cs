@@ -1,0 +1,13 @@
+using Cascade.Gate.Extensions;
+using Cascade.ServiceDefaults;
+using Cascade.ServiceDefaults.Bus;
+
+// The gate service: consumes GateImage, refuses images without the object, forwards the rest to the classifier.
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.Services.AddGate(builder.Configuration);
+builder.Services.AddCascadeBus(builder.Configuration, bus => bus.AddGateConsumers());
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.Run();

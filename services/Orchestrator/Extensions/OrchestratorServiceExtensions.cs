@@ -1,0 +1,36 @@
+using Cascade.Orchestrator.Consumers;
+using Cascade.Orchestrator.StateMachines;
+using Cascade.Orchestrator.Submissions;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Cascade.Orchestrator.Extensions;
+
+public static class OrchestratorServiceExtensions
+{
+    /// <summary>Submission service, result store and deadline monitor.</summary>
+    public static IServiceCollection AddOrchestrator(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(OrchestratorOptions.Section).Get<OrchestratorOptions>() ?? new OrchestratorOptions();
+        options.Validate();
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ResultStore>();
+        services.AddSingleton<SubmissionService>();
+        services.AddHostedService<DeadlineMonitor>();
+        services.AddHostedService<ClaimCheckJanitor>();
+        return services;
+    }
+
+    /// <summary>
+    /// The submission saga (in-memory repository: the EF Core, Redis and other saga stores are not on the
+    /// package registry here, so one orchestrator instance owns its sagas) and the orchestrator's consumers.
+    /// </summary>
+    public static IBusRegistrationConfigurator AddOrchestratorConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddSagaStateMachine<SubmissionStateMachine, SubmissionState, SubmissionStateMachineDefinition>().InMemoryRepository();
+        bus.AddConsumer<SubmissionFinishedConsumer, SubmissionFinishedConsumerDefinition>();
+        bus.AddConsumer<AmqpSubmissionConsumer, AmqpSubmissionConsumerDefinition>();
+        return bus;
+    }
+}

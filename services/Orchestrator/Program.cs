@@ -1,0 +1,14 @@
+using Cascade.Orchestrator.Extensions;
+using Cascade.ServiceDefaults;
+using Cascade.ServiceDefaults.Bus;
+
+// The orchestrator: REST and plain-AMQP submissions, the per-submission saga, results by id.
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.Services.AddOrchestrator(builder.Configuration);
+builder.Services.AddCascadeBus(builder.Configuration, bus => bus.AddOrchestratorConsumers());
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapSubmissionEndpoints();
+app.Run();

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Cascade.Contracts;
+using Cascade.Orchestrator.StateMachines;
+using Cascade.ServiceDefaults.Bus;
+using MassTransit;
+
+namespace Cascade.Orchestrator.Submissions;
+
+/// <summary>A submission still in flight, as the results API shows it.</summary>
+public sealed record PendingSubmission(Guid SubmissionId, SubmissionStatus Status);
+
+/// <summary>
+/// Submission and result logic shared by every front end (REST, plain AMQP, gRPC): stores the image as a claim
+/// check, starts the saga, and answers with results by id, by waiting, or as a stream.
+/// </summary>
+public sealed class SubmissionService(
+    IBus bus,
+    IMessageDataRepository images,
+    ResultStore results,
+    ILoadSagaRepository<SubmissionState> sagas,
+    BusOptions busOptions,
+    TimeProvider time)
+{
+    /// <summary>Starts a submission and returns its id; a client request id seen before returns the same id and starts nothing.</summary>
+    public Task<Guid> SubmitAsync(ReadOnlyMemory<byte> image, string? clientRequestId, CancellationToken cancellationToken = default) =>
+        SubmitAsync(image, clientRequestId, replyTo: null, cancellationToken);
+
+    /// <param name="replyTo">Queue that also gets the plain-JSON result (AMQP clients).</param>
+    public async Task<Guid> SubmitAsync(ReadOnlyMemory<byte> image, string? clientRequestId, string? replyTo, CancellationToken cancellationToken = default)
+    {
+        var id = SubmissionIds.For(clientRequestId);
+        if (!results.TryAdd(id)) return id;
+        try
+        {
+            var claimCheck = await images.PutBytes(image.ToArray(), busOptions.MessageData.TimeToLive, cancellationToken).ConfigureAwait(false);
+            await bus.Publish(new ImageSubmitted
+            {
+                SubmissionId = id,
+                ClientRequestId = clientRequestId,
+                Image = claimCheck,
+                SubmittedAt = time.GetUtcNow(),
+                TraceId = (Activity.Current?.TraceId ?? ActivityTraceId.CreateRandom()).ToHexString(),
+                ReplyTo = replyTo,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            results.Remove(id);
+            throw;
+        }
+        return id;
+    }
+
+    /// <summary>The final result; throws <see cref="KeyNotFoundException"/> for an id this orchestrator does not know.</summary>
+    public Task<SubmissionFinished> WaitForResultAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        results.TryGet(id, out var result);
+        return result.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>The final result if there is one.</summary>
+    public bool TryGetResult(Guid id, out SubmissionFinished? result)
+    {
+        result = results.TryGet(id, out var task) && task.IsCompletedSuccessfully ? task.Result : null;
+        return result is not null;
+    }
+
+    /// <summary>
+    /// <see cref="SubmissionFinished"/> when finished, <see cref="PendingSubmission"/> with the saga's state while
+    /// in flight, null for an unknown (or expired) id.
+    /// </summary>
+    public async Task<object?> GetStatusAsync(Guid id)
+    {
+        if (!results.TryGet(id, out var task)) return null;
+        if (task.IsCompletedSuccessfully) return task.Result;
+        var saga = await sagas.Load(id).ConfigureAwait(false);
+        return new PendingSubmission(id, saga is null ? SubmissionStatus.Submitted : SubmissionStateMachine.StatusOf(saga.CurrentState));
+    }
+
+    /// <summary>Results as they finish, for streaming front ends.</summary>
+    public IAsyncEnumerable<SubmissionFinished> StreamResultsAsync(CancellationToken cancellationToken) => results.Subscribe(cancellationToken);
+}

@@ -1,0 +1,55 @@
+using MassTransit;
+using MassTransit.MessageData;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Cascade.ServiceDefaults.Bus;
+
+public static class BusExtensions
+{
+    /// <summary>
+    /// MassTransit on the transport chosen by <c>Bus:Transport</c>, with the claim-check
+    /// repository and the endpoints of every registered consumer.
+    /// </summary>
+    public static IServiceCollection AddCascadeBus(this IServiceCollection services, IConfiguration configuration, Action<IBusRegistrationConfigurator> addConsumers)
+    {
+        var options = configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IMessageDataRepository>(sp => options.Transport == BusTransport.RabbitMq
+            ? new FileSystemMessageDataRepository(Directory.CreateDirectory(options.MessageData.Path))
+            : new ExpiringInMemoryMessageDataRepository(sp.GetRequiredService<TimeProvider>()));
+
+        services.AddMassTransit(bus =>
+        {
+            bus.SetKebabCaseEndpointNameFormatter();
+            addConsumers(bus);
+            if (options.Transport == BusTransport.RabbitMq)
+            {
+                bus.UsingRabbitMq((context, cfg) =>
+                {
+                    var rabbit = options.RabbitMq;
+                    cfg.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, h =>
+                    {
+                        h.Username(rabbit.Username);
+                        h.Password(rabbit.Password);
+                    });
+                    ConfigureCommon(context, cfg);
+                });
+            }
+            else
+            {
+                bus.UsingInMemory((context, cfg) => ConfigureCommon(context, cfg));
+            }
+        });
+        return services;
+    }
+
+    private static void ConfigureCommon<TEndpoint>(IBusRegistrationContext context, IBusFactoryConfigurator<TEndpoint> cfg)
+        where TEndpoint : IReceiveEndpointConfigurator
+    {
+        cfg.UseMessageData(context.GetRequiredService<IMessageDataRepository>());
+        cfg.ConfigureEndpoints(context);
+    }
+}

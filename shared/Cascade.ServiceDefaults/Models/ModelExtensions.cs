@@ -1,0 +1,28 @@
+using Cascade.Inference;
+using Cascade.Inference.Packs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Cascade.ServiceDefaults.Models;
+
+public static class ModelExtensions
+{
+    /// <summary>
+    /// Loads a stage from the model directory (section <c>Inference</c>) in the background and adds its
+    /// readiness check (tag "ready").
+    /// </summary>
+    public static IServiceCollection AddLoadedModel<TStage>(this IServiceCollection services, IConfiguration configuration, string name, Func<ModelStore, TStage> create)
+        where TStage : class, IAsyncDisposable
+    {
+        services.AddSingleton(sp =>
+        {
+            var options = configuration.GetSection(InferenceOptions.Section).Get<InferenceOptions>() ?? new InferenceOptions();
+            var loggers = sp.GetRequiredService<ILoggerFactory>();
+            return new LoadedModel<TStage>(name, () => create(new ModelStore(options, loggers)), loggers.CreateLogger<LoadedModel<TStage>>());
+        });
+        services.AddHostedService(sp => sp.GetRequiredService<LoadedModel<TStage>>());
+        services.AddHealthChecks().AddCheck<ModelLoadedHealthCheck<TStage>>($"{name}-model", tags: [HealthTags.Ready]);
+        return services;
+    }
+}

@@ -1,0 +1,29 @@
+using System.Collections.Concurrent;
+using MassTransit;
+
+namespace Cascade.Services.Tests.Fixtures;
+
+/// <summary>Counts what one host's bus consumed, per message type, and the largest message body it received.</summary>
+public sealed class ConsumeCounter : IConsumeObserver
+{
+    private readonly ConcurrentDictionary<Type, int> _consumed = new();
+    private readonly ConcurrentDictionary<Type, long> _largestBody = new();
+
+    public int Consumed<T>() => _consumed.GetValueOrDefault(typeof(T));
+    public long LargestBody<T>() => _largestBody.GetValueOrDefault(typeof(T));
+
+    public Task PreConsume<T>(ConsumeContext<T> context) where T : class
+    {
+        var length = context.ReceiveContext.Body.Length ?? 0;
+        _largestBody.AddOrUpdate(typeof(T), length, (_, max) => Math.Max(max, length));
+        return Task.CompletedTask;
+    }
+
+    public Task PostConsume<T>(ConsumeContext<T> context) where T : class
+    {
+        _consumed.AddOrUpdate(typeof(T), 1, (_, n) => n + 1);
+        return Task.CompletedTask;
+    }
+
+    public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+}

@@ -1,0 +1,58 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Cascade.Contracts;
+using Cascade.Orchestrator.Submissions;
+using Cascade.ServiceDefaults.Bus;
+using Cascade.Services.Tests.Fixtures;
+
+namespace Cascade.Services.Tests.InMemory;
+
+/// <summary>The all-in-one host (what <c>cascade serve</c> runs): all three services on the in-memory transport.</summary>
+public sealed class AllInOneFixture : IAsyncLifetime
+{
+    public ServiceHost Host { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Host = await ServiceHost.StartAllInOneAsync();
+
+    public async Task DisposeAsync() => await Host.DisposeAsync();
+}
+
+public sealed class AllInOneTests(AllInOneFixture fixture) : IClassFixture<AllInOneFixture>
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    [Fact]
+    public async Task Bear_photo_over_rest_completes_with_the_right_label()
+    {
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(TestImages.Grizzly()), "image", "grizzly.jpg" } };
+        using var response = await fixture.Host.Client.PostAsync("/api/v1/classify", form);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var result = (await response.Content.ReadFromJsonAsync<SubmissionFinished>(Json))!;
+        result.Status.Should().Be(SubmissionStatus.Completed);
+        result.Label.Should().Be("grizzly");
+    }
+
+    [Fact]
+    public async Task Non_bear_is_rejected_and_corrupt_bytes_fail()
+    {
+        var submissions = fixture.Host.Get<SubmissionService>();
+
+        (await submissions.ClassifyAsync(TestImages.Negative())).Status.Should().Be(SubmissionStatus.Rejected);
+        var corrupt = await submissions.ClassifyAsync(TestImages.Corrupt());
+        corrupt.Status.Should().Be(SubmissionStatus.Failed);
+        corrupt.ErrorCode.Should().Be("IMAGE_CORRUPT");
+    }
+
+    [Fact]
+    public async Task Runs_in_memory_and_is_ready_once_models_are_loaded_and_bus_is_up()
+    {
+        fixture.Host.Get<BusOptions>().Transport.Should().Be(BusTransport.InMemory);
+        using var ready = await fixture.Host.Client.GetAsync("/health/ready");
+        var body = await ready.Content.ReadAsStringAsync();
+        ready.StatusCode.Should().Be(HttpStatusCode.OK, body);
+        using var live = await fixture.Host.Client.GetAsync("/health/live");
+        live.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+}
