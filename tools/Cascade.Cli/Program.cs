@@ -6,5 +6,6 @@ var root = new RootCommand("Cascade: two-stage image classification (gate, then 
     ClassifyCommand.Create(),
     ModelsCommand.Create(),
     BenchCommand.Create(),
+    ServeCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

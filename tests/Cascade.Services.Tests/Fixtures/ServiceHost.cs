@@ -1,5 +1,6 @@
 using Cascade.AllInOne;
 using Cascade.Inference;
+using Cascade.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -43,22 +44,8 @@ public sealed class ServiceHost : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(settings);
         });
         await app.StartAsync();
-        var host = new ServiceHost(app);
-        await host.WaitUntilReadyAsync();
-        return host;
-    }
-
-    /// <summary>/health/ready turns 200 once the models are loaded and the bus is connected.</summary>
-    private async Task WaitUntilReadyAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var response = await Client.GetAsync("/health/ready");
-            if (response.IsSuccessStatusCode) return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Not ready after 60 s: {await response.Content.ReadAsStringAsync()}");
-            await Task.Delay(100);
-        }
+        await app.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        return new ServiceHost(app);
     }
 
     public async ValueTask DisposeAsync()

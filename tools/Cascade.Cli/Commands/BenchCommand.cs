@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Cascade.Cli.Bench;
+using Cascade.Orchestrator.Benchmarks;
 
 namespace Cascade.Cli.Commands;
 
@@ -15,14 +16,31 @@ internal static class BenchCommand
         var seconds = new Option<double>("--model-seconds") { Description = "Measuring time per model and batch size", DefaultValueFactory = _ => 3 };
         var concurrency = new Option<int>("--concurrency") { Description = "Images in flight in the cascade runs", DefaultValueFactory = _ => 64 };
         var markdown = new Option<string?>("--markdown") { Description = "Append the results as Markdown to this file" };
-        var command = new Command("bench", "Measure decode+preprocess, each model at batch 1/8/32, and the in-process cascade") { data, limit, large, seconds, concurrency, markdown };
+        var endToEnd = new Option<bool>("--end-to-end") { Description = "Instead: the services end to end (in-memory bus and RabbitMQ) on a 30% bear mix, against the in-process cascade" };
+        var rabbitMq = new Option<string>("--rabbitmq-host") { Description = "RabbitMQ host for --end-to-end", DefaultValueFactory = _ => "127.0.0.1" };
+        var openLoopSeconds = new Option<double>("--open-loop-seconds") { Description = "Length of the half-load latency run in --end-to-end", DefaultValueFactory = _ => 15 };
+        var command = new Command("bench", "Measure decode+preprocess, each model at batch 1/8/32, the in-process cascade, or (--end-to-end) the services")
+        {
+            data, limit, large, seconds, concurrency, markdown, endToEnd, rabbitMq, openLoopSeconds,
+        };
         common.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
+            var report = new BenchReport("cascade " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)));
+            if (result.GetValue(endToEnd))
+            {
+                var mix = EndToEndLoad.LoadMix(result.GetValue(data)!, result.GetValue(limit) is > 0 and var count ? count : 1000, bearFraction: 0.3);
+                var store = common.Store(result);
+                await new EndToEndBench(report, result.GetValue(concurrency), TimeSpan.FromSeconds(result.GetValue(openLoopSeconds)))
+                    .RunAsync(() => store.CreatePipeline(result.GetValue(common.Gate)!, result.GetValue(common.Classifier)!), mix,
+                        Path.GetFullPath(store.Directory), result.GetValue(rabbitMq)!, cancellationToken);
+                await WriteAsync(report, result.GetValue(markdown), cancellationToken);
+                return 0;
+            }
+
             var files = ImageFiles.Expand([result.GetValue(data)!]);
             if (result.GetValue(limit) is > 0 and var n) files = files.Take(n).ToList();
             var photos = files.Select(File.ReadAllBytes).ToList();
-            var report = new BenchReport("cascade " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)));
             var bench = new InferenceBench(report, TimeSpan.FromSeconds(result.GetValue(seconds)), result.GetValue(concurrency));
             await using (var pipeline = common.Store(result).CreatePipeline(result.GetValue(common.Gate)!, result.GetValue(common.Classifier)!))
             {
@@ -30,9 +48,14 @@ internal static class BenchCommand
                 if (result.GetValue(large) is > 0 and var count)
                     await bench.RunAsync($"{count} 12 MP JPEGs", pipeline, InferenceBench.Upscaled(photos, count, 12), modelsToo: false);
             }
-            if (result.GetValue(markdown) is { } path) await File.AppendAllTextAsync(path, report.ToMarkdown() + Environment.NewLine, cancellationToken);
+            await WriteAsync(report, result.GetValue(markdown), cancellationToken);
             return 0;
         });
         return command;
+    }
+
+    private static async Task WriteAsync(BenchReport report, string? markdownPath, CancellationToken cancellationToken)
+    {
+        if (markdownPath is not null) await File.AppendAllTextAsync(markdownPath, report.ToMarkdown() + Environment.NewLine, cancellationToken);
     }
 }

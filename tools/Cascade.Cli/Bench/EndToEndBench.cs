@@ -1,0 +1,59 @@
+using Cascade.AllInOne;
+using Cascade.Inference.Pipeline;
+using Cascade.Orchestrator.Benchmarks;
+using Cascade.Orchestrator.Submissions;
+using Cascade.ServiceDefaults;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cascade.Cli.Bench;
+
+/// <summary>
+/// The services end to end (claim check, bus, gate, classifier, saga) on the in-memory bus and on RabbitMQ,
+/// against the in-process cascade on the same images in the same run.
+/// </summary>
+public sealed class EndToEndBench(BenchReport report, int concurrency, TimeSpan openLoopDuration)
+{
+    public async Task RunAsync(Func<CascadePipeline> pipeline, IReadOnlyList<byte[]> images, string modelDirectory, string rabbitMqHost, CancellationToken cancellationToken)
+    {
+        double inProcess;
+        await using (var cascade = pipeline())
+        {
+            var bench = new InferenceBench(report, TimeSpan.Zero, concurrency);
+            inProcess = (await bench.CascadeOnlyAsync("30% bears", cascade, images)).PerSecond;
+        }
+
+        foreach (var transport in new[] { "InMemory", "RabbitMq" })
+        {
+            var throughput = await ServicesAsync(transport, images, modelDirectory, rabbitMqHost, cancellationToken);
+            report.Note($"{transport}: end-to-end {throughput:0.0} images/s = {throughput / inProcess:P0} of the in-process cascade's {inProcess:0.0} images/s (target for RabbitMQ >= 80%).");
+        }
+    }
+
+    private async Task<double> ServicesAsync(string transport, IReadOnlyList<byte[]> images, string modelDirectory, string rabbitMqHost, CancellationToken cancellationToken)
+    {
+        await using var app = CascadeHost.BuildAllInOne(
+        [
+            "--urls=http://127.0.0.1:0",
+            $"--Bus:Transport={transport}",
+            $"--Bus:RabbitMq:Host={rabbitMqHost}",
+            $"--Inference:ModelDirectory={modelDirectory}",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await app.StartAsync(cancellationToken);
+        await app.WaitUntilReadyAsync(TimeSpan.FromMinutes(1), cancellationToken);
+        var submissions = app.Services.GetRequiredService<SubmissionService>();
+        var load = new EndToEndLoad(submissions);
+
+        await load.RunAsync(images, Math.Min(images.Count, 64), concurrency, cancellationToken); // warm-up
+        var closed = await load.RunAsync(images, images.Count, concurrency, cancellationToken);
+        report.Add($"end to end, {transport}", new LatencyStats($"closed loop, concurrency {concurrency}", closed.Images, closed.Seconds, closed.P50Ms, closed.P95Ms, closed.P99Ms));
+
+        var half = closed.ImagesPerSecond / 2;
+        var open = await OpenLoopLoad.RunAsync($"open loop at {half:0} images/s (half the maximum)", submissions, images, half, openLoopDuration, cancellationToken);
+        report.Add($"end to end, {transport}", open);
+        report.Note($"{transport}: p99 {open.P99Ms:0.0} ms at half of the maximum throughput (target < 100 ms).");
+        await app.StopAsync(cancellationToken);
+        return closed.ImagesPerSecond;
+    }
+}

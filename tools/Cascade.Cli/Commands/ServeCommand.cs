@@ -1,0 +1,30 @@
+using System.CommandLine;
+using Cascade.AllInOne;
+using Microsoft.Extensions.Hosting;
+
+namespace Cascade.Cli.Commands;
+
+/// <summary>
+/// `cascade serve`: gate, classifier and orchestrator in this process on the in-memory bus (the embedded default).
+/// Any further `--Section:Key=value` arguments are host settings, e.g. `--Bus:Transport=RabbitMq`.
+/// </summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var urls = new Option<string>("--urls") { Description = "Addresses to listen on", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
+        var modelDirectory = new Option<string?>("--model-dir") { Description = "Model directory (default $CASCADE_MODEL_DIR or ./.models)" };
+        var command = new Command("serve", "Run all three services in one process (in-memory bus unless --Bus:Transport=RabbitMq)") { urls, modelDirectory };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            List<string> args = [$"--urls={result.GetValue(urls)}", .. result.UnmatchedTokens];
+            if (result.GetValue(modelDirectory) is { } dir) args.Add($"--Inference:ModelDirectory={Path.GetFullPath(dir)}");
+            await using var app = CascadeHost.BuildAllInOne([.. args]);
+            await app.StartAsync(cancellationToken);
+            await app.WaitForShutdownAsync(cancellationToken);
+            return 0;
+        });
+        return command;
+    }
+}
