@@ -29,7 +29,7 @@ public sealed class EndToEndLoadTests(RabbitStack stack, ITestOutputHelper outpu
 
     private async Task RunAsync(string transport, SubmissionService submissions)
     {
-        var images = EndToEndLoad.LoadMix(TestPaths.SharedData, Math.Min(Images, 400));
+        var images = EndToEndLoad.LoadMix(SharedAssets.Data, Math.Min(Images, 400));
         var load = new EndToEndLoad(submissions);
         await load.RunAsync(images, total: 32, Concurrency); // warm-up: sessions, connections, JIT
 

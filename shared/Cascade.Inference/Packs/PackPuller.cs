@@ -34,11 +34,15 @@ public sealed class PackPuller(string modelDirectory, HttpClient http, ILogger l
         var target = Path.Combine(modelDirectory, name);
         Directory.CreateDirectory(target);
         var modelPath = Path.Combine(target, ModelManifest.ModelFileName);
-        manifest.Write(Path.Combine(target, ModelManifest.FileName));
+        var manifestPath = Path.Combine(target, ModelManifest.FileName);
+        var stagedManifest = $"{manifestPath}.{Guid.NewGuid():N}.partial";
+        manifest.Write(stagedManifest);
+        File.Move(stagedManifest, manifestPath, overwrite: true);
         if (File.Exists(modelPath) && ModelPack.Sha256Of(modelPath).Equals(manifest.Model.Sha256, StringComparison.OrdinalIgnoreCase))
             return PullOutcome.AlreadyPresent;
 
-        var temporary = modelPath + ".partial";
+        // Unique per pull, so concurrent pulls into one directory never write the same file.
+        var temporary = $"{modelPath}.{Guid.NewGuid():N}.partial";
         try
         {
             PullOutcome outcome;

@@ -38,7 +38,7 @@ public sealed class ServiceHost : IAsyncDisposable
             builder.WebHost.UseTestServer();
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
-                [$"{InferenceOptions.Section}:ModelDirectory"] = TestModels.ModelDirectory,
+                [$"{InferenceOptions.Section}:ModelDirectory"] = SharedAssets.ModelDirectory,
                 ["Logging:LogLevel:Default"] = "Warning",
             });
             builder.Configuration.AddInMemoryCollection(settings);

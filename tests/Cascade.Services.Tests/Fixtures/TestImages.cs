@@ -11,7 +11,7 @@ public static class TestImages
     public static byte[] Corrupt() => [0xFF, 0xD8, 0xFF, 0xE0, .. "this is not a JPEG"u8.ToArray(), 0x00, 0x13, 0x37];
 
     private static byte[] Photo(string folder, int index) =>
-        File.ReadAllBytes(Directory.GetFiles(Path.Combine(TestPaths.SharedData, folder), "*.jpg").Order(StringComparer.Ordinal).ElementAt(index));
+        File.ReadAllBytes(Directory.GetFiles(Path.Combine(SharedAssets.Data, folder), "*.jpg").Order(StringComparer.Ordinal).ElementAt(index));
 
     /// <summary>
     /// A valid PNG of at least <paramref name="minBytes"/>: a square of RGB gradient stored without compression,

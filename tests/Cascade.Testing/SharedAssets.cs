@@ -2,7 +2,7 @@ using Cascade.Inference;
 using Cascade.Inference.Packs;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Cascade.Inference.Tests;
+namespace Cascade.Testing;
 
 /// <summary>
 /// The real models and photos in ../shared beside the repository, and a model directory with the
@@ -10,12 +10,13 @@ namespace Cascade.Inference.Tests;
 /// </summary>
 public static class SharedAssets
 {
-    private static readonly Lazy<string> InstalledModels = new(InstallModels);
+    private static readonly Lazy<string> InstalledModels = new(InstallModels, LazyThreadSafetyMode.ExecutionAndPublication);
 
     public static string RepoRoot { get; } = FindRepoRoot();
     public static string SharedRoot => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared"));
     public static string Data => Path.Combine(SharedRoot, "data");
     public static string Models => Path.Combine(SharedRoot, "models");
+    public static string Packs => Path.Combine(RepoRoot, "packs");
     public static string ModelDirectory => InstalledModels.Value;
 
     public static IReadOnlyList<string> Photos(string relativeFolder) =>
@@ -36,7 +37,7 @@ public static class SharedAssets
         var target = Path.Combine(RepoRoot, ".models");
         using var http = new HttpClient();
         var puller = new PackPuller(target, http, NullLogger.Instance);
-        foreach (var (name, manifest) in PackPuller.ReadCatalog(Path.Combine(AppContext.BaseDirectory, "packs")))
+        foreach (var (name, manifest) in PackPuller.ReadCatalog(Packs))
             puller.PullAsync(name, manifest, Models, CancellationToken.None).GetAwaiter().GetResult();
         return target;
     }
