@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.IO.Compression;
 using Cascade.Imaging;
 
 namespace Cascade.Inference.Tests;
@@ -35,7 +34,7 @@ public class ImageDecoderTests
     public void Decompression_bomb_is_refused_from_its_header()
     {
         // 50000 x 50000 RGB PNG whose pixel data is a few bytes: 2.5 gigapixels if anyone decoded it.
-        var bomb = PngHeaderOnly(50_000, 50_000);
+        var bomb = PngFile.HeaderOnly(50_000, 50_000);
         bomb.Length.Should().BeLessThan(200);
         var stopwatch = Stopwatch.StartNew();
         var error = Refusal(() => _decoder.Decode(bomb, Small));
@@ -157,7 +156,7 @@ public class ImageDecoderTests
         {
             photo[..(photo.Length / 3)],
             photo[..(photo.Length * 2 / 3)],
-            PngHeaderOnly(40_000, 40_000),
+            PngFile.HeaderOnly(40_000, 40_000),
             "GIF89a not really"u8.ToArray(),
         };
         for (var i = 0; i < 4; i++)
@@ -204,47 +203,5 @@ public class ImageDecoderTests
     {
         var i = (y * image.Width + x) * 3;
         return (image.Pixels[i], image.Pixels[i + 1], image.Pixels[i + 2]);
-    }
-
-    /// <summary>A PNG whose IHDR claims <paramref name="width"/> x <paramref name="height"/> with a tiny IDAT.</summary>
-    private static byte[] PngHeaderOnly(int width, int height)
-    {
-        using var png = new MemoryStream();
-        png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-        var header = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(header, width);
-        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
-        header[8] = 8; // bit depth
-        header[9] = 2; // RGB
-        WriteChunk(png, "IHDR", header);
-        using (var zipped = new MemoryStream())
-        {
-            using (var zlib = new ZLibStream(zipped, CompressionLevel.SmallestSize, leaveOpen: true)) zlib.Write(new byte[16]);
-            WriteChunk(png, "IDAT", zipped.ToArray());
-        }
-        WriteChunk(png, "IEND", []);
-        return png.ToArray();
-    }
-
-    private static void WriteChunk(Stream png, string type, byte[] data)
-    {
-        Span<byte> word = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(word, data.Length);
-        png.Write(word);
-        var typed = System.Text.Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
-        png.Write(typed);
-        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32(typed));
-        png.Write(word);
-    }
-
-    private static uint Crc32(byte[] data)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in data)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-        }
-        return ~crc;
     }
 }
