@@ -33,7 +33,7 @@ public class AccuracyTests(ReferencePacksFixture packs, ITestOutputHelper output
         {
             foreach (var photo in SharedAssets.Photos($"bears/{label}"))
             {
-                var outcome = await packs.Pipeline.Classifier.ClassifyAsync(await File.ReadAllBytesAsync(photo));
+                var outcome = await packs.Pipeline.Classifier.RunAsync(await File.ReadAllBytesAsync(photo));
                 var best = outcome.Decision.Scores.MaxBy(s => s.Score).Label;
                 if (best == label) correct++;
                 if (outcome.Decision.Label is null) unknown++;
@@ -62,7 +62,7 @@ public class AccuracyTests(ReferencePacksFixture packs, ITestOutputHelper output
         var accepted = 0;
         await Parallel.ForEachAsync(photos, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (photo, ct) =>
         {
-            var outcome = await packs.Pipeline.Gate.EvaluateAsync(await File.ReadAllBytesAsync(photo, ct), ct);
+            var outcome = await packs.Pipeline.Gate.RunAsync(await File.ReadAllBytesAsync(photo, ct), ct);
             if (outcome.Decision.Accepted) Interlocked.Increment(ref accepted);
         });
         return accepted;

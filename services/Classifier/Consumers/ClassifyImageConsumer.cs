@@ -21,7 +21,7 @@ public sealed class ClassifyImageConsumer(LoadedModel<ClassifierStage> model) : 
         ClassifierOutcome outcome;
         try
         {
-            outcome = await classifier.ClassifyAsync(image, context.CancellationToken);
+            outcome = await classifier.RunAsync(image, context.CancellationToken);
         }
         catch (ImageException e)
         {

@@ -24,7 +24,7 @@ public sealed class GateImageConsumer(LoadedModel<GateStage> model) : IConsumer<
         GateOutcome outcome;
         try
         {
-            outcome = await gate.EvaluateAsync(image, context.CancellationToken);
+            outcome = await gate.RunAsync(image, context.CancellationToken);
         }
         catch (ImageException e)
         {

@@ -20,18 +20,18 @@ public sealed class CascadePipeline(GateStage gate, ClassifierStage classifier) 
         var started = Stopwatch.GetTimestamp();
         if (!_shareDecode)
         {
-            var gateOutcome = await Gate.EvaluateAsync(image, cancellationToken).ConfigureAwait(false);
-            var classifierOutcome = gateOutcome.Decision.Accepted ? await Classifier.ClassifyAsync(image, cancellationToken).ConfigureAwait(false) : null;
+            var gateOutcome = await Gate.RunAsync(image, cancellationToken).ConfigureAwait(false);
+            var classifierOutcome = gateOutcome.Decision.Accepted ? await Classifier.RunAsync(image, cancellationToken).ConfigureAwait(false) : null;
             return Combine(gateOutcome, classifierOutcome, started);
         }
 
         var decodeStarted = Stopwatch.GetTimestamp();
         using var decoded = Gate.Scorer.Decoder.Decode(image.Span, Gate.Scorer.Pack.Resize);
         var decodeMs = Stopwatch.GetElapsedTime(decodeStarted).TotalMilliseconds;
-        var gateResult = await Gate.EvaluateAsync(decoded, cancellationToken).ConfigureAwait(false);
+        var gateResult = await Gate.RunAsync(decoded, cancellationToken).ConfigureAwait(false);
         // The shared decode is charged to the gate, which is where it happens in the services too.
         gateResult = gateResult with { Timing = gateResult.Timing with { PreprocessMs = gateResult.Timing.PreprocessMs + decodeMs } };
-        var classified = gateResult.Decision.Accepted ? await Classifier.ClassifyAsync(decoded, cancellationToken).ConfigureAwait(false) : null;
+        var classified = gateResult.Decision.Accepted ? await Classifier.RunAsync(decoded, cancellationToken).ConfigureAwait(false) : null;
         return Combine(gateResult, classified, started);
     }
 

@@ -1,0 +1,32 @@
+using Cascade.Imaging;
+using Cascade.Inference.Packs;
+
+namespace Cascade.Inference.Pipeline;
+
+/// <summary>One stage of the cascade: a model's probabilities turned into that stage's decision.</summary>
+public abstract class ModelStage<TOutcome>(ModelScorer scorer) : IAsyncDisposable
+{
+    public ModelScorer Scorer { get; } = scorer;
+    public ModelManifest Manifest => Scorer.Pack.Manifest;
+
+    public async Task<TOutcome> RunAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken = default)
+    {
+        var (probabilities, timing) = await Scorer.ScoreAsync(image, cancellationToken).ConfigureAwait(false);
+        return Decide(probabilities, timing);
+    }
+
+    /// <summary>Runs on an image decoded already with the pack's resize (the in-process cascade shares one decode).</summary>
+    public async Task<TOutcome> RunAsync(DecodedImage image, CancellationToken cancellationToken = default)
+    {
+        var (probabilities, timing) = await Scorer.ScoreAsync(image, cancellationToken).ConfigureAwait(false);
+        return Decide(probabilities, timing);
+    }
+
+    protected abstract TOutcome Decide(float[] probabilities, StageTiming timing);
+
+    public ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return Scorer.DisposeAsync();
+    }
+}
