@@ -1,3 +1,4 @@
+using Cascade.Grpc.Server;
 using Cascade.Classifier.Extensions;
 using Cascade.Gate.Extensions;
 using Cascade.Orchestrator.Extensions;
@@ -45,9 +46,15 @@ public static class CascadeHost
             if (roles.HasFlag(CascadeRoles.Orchestrator)) bus.AddOrchestratorConsumers();
         });
 
+        builder.AddGrpcEndpoint();
         var app = builder.Build();
         app.MapDefaultEndpoints();
         if (roles.HasFlag(CascadeRoles.Orchestrator)) app.MapSubmissionEndpoints();
+        var grpcServices = new List<string>();
+        if (roles.HasFlag(CascadeRoles.Gate)) grpcServices.Add(app.MapGateGrpc());
+        if (roles.HasFlag(CascadeRoles.Classifier)) grpcServices.Add(app.MapClassifierGrpc());
+        if (roles.HasFlag(CascadeRoles.Orchestrator)) grpcServices.Add(app.MapOrchestratorGrpc());
+        app.MapGrpcHealth([.. grpcServices]);
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using Cascade.Grpc.Server;
 using Cascade.Gate.Extensions;
 using Cascade.ServiceDefaults;
 using Cascade.ServiceDefaults.Bus;
@@ -7,7 +8,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.Services.AddGate(builder.Configuration);
 builder.Services.AddCascadeBus(builder.Configuration, bus => bus.AddGateConsumers());
+builder.AddGrpcEndpoint();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapGrpcHealth(app.MapGateGrpc());
 app.Run();

@@ -1,3 +1,4 @@
+using Cascade.Grpc.Server;
 using Cascade.Orchestrator.Extensions;
 using Cascade.ServiceDefaults;
 using Cascade.ServiceDefaults.Bus;
@@ -7,8 +8,10 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.Services.AddOrchestrator(builder.Configuration);
 builder.Services.AddCascadeBus(builder.Configuration, bus => bus.AddOrchestratorConsumers());
+builder.AddGrpcEndpoint();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapGrpcHealth(app.MapOrchestratorGrpc());
 app.MapSubmissionEndpoints();
 app.Run();

@@ -1,4 +1,6 @@
 using Cascade.Classifier.Consumers;
+using Cascade.Classifier.Grpc;
+using Cascade.Grpc.Server;
 using Cascade.Inference.Pipeline;
 using Cascade.ServiceDefaults.Models;
 using MassTransit;
@@ -14,6 +16,14 @@ public static class ClassifierServiceExtensions
         services.AddSingleton(options);
         services.AddLoadedModel<ClassifierStage>(configuration, "classifier", store => store.CreateClassifier(options.Pack));
         return services;
+    }
+
+    /// <summary>Maps <c>cascade.v1.ClassifierService</c>; returns its name for the health service.</summary>
+    public static string MapClassifierGrpc(this IEndpointRouteBuilder endpoints)
+    {
+        var service = new ClassifierGrpcService(endpoints.ServiceProvider.GetRequiredService<LoadedModel<ClassifierStage>>());
+        endpoints.MapGrpcService(service.Definition());
+        return ClassifierGrpcService.Name;
     }
 
     public static IBusRegistrationConfigurator AddClassifierConsumers(this IBusRegistrationConfigurator bus)

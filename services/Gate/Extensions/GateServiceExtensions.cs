@@ -1,4 +1,6 @@
 using Cascade.Gate.Consumers;
+using Cascade.Gate.Grpc;
+using Cascade.Grpc.Server;
 using Cascade.Inference.Pipeline;
 using Cascade.ServiceDefaults.Models;
 using MassTransit;
@@ -14,6 +16,14 @@ public static class GateServiceExtensions
         services.AddSingleton(options);
         services.AddLoadedModel<GateStage>(configuration, "gate", store => store.CreateGate(options.Pack, options.Threshold));
         return services;
+    }
+
+    /// <summary>Maps <c>cascade.v1.GateService</c>; returns its name for the health service.</summary>
+    public static string MapGateGrpc(this IEndpointRouteBuilder endpoints)
+    {
+        var service = new GateGrpcService(endpoints.ServiceProvider.GetRequiredService<LoadedModel<GateStage>>());
+        endpoints.MapGrpcService(service.Definition());
+        return GateGrpcService.Name;
     }
 
     public static IBusRegistrationConfigurator AddGateConsumers(this IBusRegistrationConfigurator bus)

@@ -13,12 +13,13 @@ internal static class ServeCommand
     public static Command Create()
     {
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
+        var grpcPort = new Option<int>("--grpc-port") { Description = "gRPC port (HTTP/2 cleartext)", DefaultValueFactory = _ => 5001 };
         var modelDirectory = new Option<string?>("--model-dir") { Description = "Model directory (default $CASCADE_MODEL_DIR or ./.models)" };
-        var command = new Command("serve", "Run all three services in one process (in-memory bus unless --Bus:Transport=RabbitMq)") { urls, modelDirectory };
+        var command = new Command("serve", "Run all three services in one process (in-memory bus unless --Bus:Transport=RabbitMq)") { urls, grpcPort, modelDirectory };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (result, cancellationToken) =>
         {
-            List<string> args = [$"--urls={result.GetValue(urls)}", .. result.UnmatchedTokens];
+            List<string> args = [$"--urls={result.GetValue(urls)}", $"--Grpc:Port={result.GetValue(grpcPort)}", .. result.UnmatchedTokens];
             if (result.GetValue(modelDirectory) is { } dir) args.Add($"--Inference:ModelDirectory={Path.GetFullPath(dir)}");
             await using var app = CascadeHost.BuildAllInOne([.. args]);
             await app.StartAsync(cancellationToken);
