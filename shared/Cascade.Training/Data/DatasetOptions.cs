@@ -13,12 +13,15 @@ public sealed record DatasetOptions
     /// <summary>Images the gate must accept that belong to none of the labels (polar bears, pandas...).</summary>
     public IReadOnlyList<string> OtherPositiveFolders { get; init; } = [];
     public SplitOptions Split { get; init; } = new();
+    /// <summary>Use only the first N images (by path) of every folder: quick experiments and tests.</summary>
+    public int? MaxImagesPerFolder { get; init; }
 
     public void Validate()
     {
         if (!Directory.Exists(ClassRoot)) throw new ArgumentException($"Class folder {ClassRoot} does not exist.");
         foreach (var folder in NegativeFolders.Concat(OtherPositiveFolders).Where(f => !Directory.Exists(f)))
             throw new ArgumentException($"Folder {folder} does not exist.");
+        if (MaxImagesPerFolder is < 1) throw new ArgumentException($"Images per folder must be positive, was {MaxImagesPerFolder}.");
         Split.Validate();
     }
 }

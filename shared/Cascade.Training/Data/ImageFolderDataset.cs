@@ -32,10 +32,10 @@ public sealed class ImageFolderDataset
         {
             var folder = Path.Combine(options.ClassRoot, labels[i]);
             if (!Directory.Exists(folder)) throw new ArgumentException($"Label folder {folder} does not exist.");
-            sources.AddRange(ImagesIn(folder).Select(p => (p, SampleKind.Labelled, i)));
+            sources.AddRange(ImagesIn(folder, options.MaxImagesPerFolder).Select(p => (p, SampleKind.Labelled, i)));
         }
-        foreach (var folder in options.OtherPositiveFolders) sources.AddRange(ImagesIn(folder).Select(p => (p, SampleKind.OtherPositive, -1)));
-        foreach (var folder in options.NegativeFolders) sources.AddRange(ImagesIn(folder).Select(p => (p, SampleKind.Negative, -1)));
+        foreach (var folder in options.OtherPositiveFolders) sources.AddRange(ImagesIn(folder, options.MaxImagesPerFolder).Select(p => (p, SampleKind.OtherPositive, -1)));
+        foreach (var folder in options.NegativeFolders) sources.AddRange(ImagesIn(folder, options.MaxImagesPerFolder).Select(p => (p, SampleKind.Negative, -1)));
 
         var samples = new ImageSample[sources.Count];
         Parallel.For(0, sources.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
@@ -64,8 +64,11 @@ public sealed class ImageFolderDataset
         return (BinaryPrimitives.ReadUInt64LittleEndian(digest) >> 11) * (1.0 / (1UL << 53));
     }
 
-    private static IEnumerable<string> ImagesIn(string folder) =>
-        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+    private static IEnumerable<string> ImagesIn(string folder, int? limit)
+    {
+        var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Where(p => ImageExtensions.Contains(Path.GetExtension(p)))
             .Order(StringComparer.Ordinal);
+        return limit is { } n ? files.Take(n) : files;
+    }
 }

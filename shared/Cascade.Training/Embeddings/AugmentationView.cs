@@ -37,8 +37,9 @@ public readonly record struct AugmentationView(int Index, int ShortSide, float L
     /// <summary>Writes this view of <paramref name="image"/> (decoded at <see cref="ShortSide"/>) into <paramref name="destination"/>.</summary>
     public void Write(DecodedImage image, TensorLayout layout, Span<float> destination)
     {
-        var left = (int)MathF.Round(Left * (image.Width - layout.Width));
-        var top = (int)MathF.Round(Top * (image.Height - layout.Height));
+        // The centre view must match the services' preprocessing pixel for pixel: let the layout centre it.
+        int? left = IsCentre ? null : (int)MathF.Round(Left * (image.Width - layout.Width));
+        int? top = IsCentre ? null : (int)MathF.Round(Top * (image.Height - layout.Height));
         layout.Write(image, destination, left, top, Mirror);
         if (Contrast == 1 && Brightness == 0) return;
 

@@ -1,0 +1,79 @@
+using Cascade.Training.Data;
+using Cascade.Training.Heads;
+
+namespace Cascade.Training.Training;
+
+/// <summary>The dataset with its embeddings, sliced into the rows each head trains and validates on.</summary>
+internal sealed class EmbeddedDataset(ImageFolderDataset dataset, EmbeddingPlan plan, float[][] embeddings)
+{
+    public ImageFolderDataset Dataset { get; } = dataset;
+
+    /// <summary>
+    /// Gate rows: objects (all views in training) target 1; real negatives (centre view) and the training
+    /// synthetic negatives target 0. Augmented views of negatives are left to the mining pool.
+    /// </summary>
+    public LabelledEmbeddings GateRows(DatasetSplit split)
+    {
+        var features = new List<float[]>();
+        var targets = new List<float[]>();
+        for (var i = 0; i < Dataset.Samples.Count; i++)
+        {
+            var sample = Dataset.Samples[i];
+            if (sample.Split != split) continue;
+            var rows = sample.IsObject ? plan.Augmented[i].Prepend(plan.Centre[i]) : [plan.Centre[i]];
+            foreach (var row in rows)
+            {
+                features.Add(embeddings[row]);
+                targets.Add([sample.IsObject ? 1f : 0f]);
+            }
+        }
+        if (split == DatasetSplit.Train)
+        {
+            foreach (var row in plan.SyntheticTrain)
+            {
+                features.Add(embeddings[row]);
+                targets.Add([0f]);
+            }
+        }
+        return new LabelledEmbeddings(features, targets, Enumerable.Repeat(1f, features.Count).ToList());
+    }
+
+    /// <summary>Negatives the gate does not train on unless mined: augmented views of training negatives and the synthetic pool.</summary>
+    public List<float[]> NegativePool()
+    {
+        var pool = new List<float[]>();
+        for (var i = 0; i < Dataset.Samples.Count; i++)
+        {
+            var sample = Dataset.Samples[i];
+            if (sample.Split == DatasetSplit.Train && !sample.IsObject) pool.AddRange(plan.Augmented[i].Select(r => embeddings[r]));
+        }
+        pool.AddRange(plan.SyntheticPool.Select(r => embeddings[r]));
+        return pool;
+    }
+
+    /// <summary>
+    /// Classifier rows: labelled images one-hot (all views in training); with <paramref name="withNoneOfThese"/>, other
+    /// positives (all views) and real negatives (centre) with every target 0.
+    /// </summary>
+    public LabelledEmbeddings ClassifierRows(DatasetSplit split, bool withNoneOfThese)
+    {
+        var labels = Dataset.Labels.Count;
+        var features = new List<float[]>();
+        var targets = new List<float[]>();
+        for (var i = 0; i < Dataset.Samples.Count; i++)
+        {
+            var sample = Dataset.Samples[i];
+            if (sample.Split != split) continue;
+            if (sample.Kind != SampleKind.Labelled && !withNoneOfThese) continue;
+            var rows = sample.Kind == SampleKind.Negative ? [plan.Centre[i]] : plan.Augmented[i].Prepend(plan.Centre[i]);
+            foreach (var row in rows)
+            {
+                var target = new float[labels];
+                if (sample.Kind == SampleKind.Labelled) target[sample.Label] = 1;
+                features.Add(embeddings[row]);
+                targets.Add(target);
+            }
+        }
+        return new LabelledEmbeddings(features, targets, Enumerable.Repeat(1f, features.Count).ToList());
+    }
+}
