@@ -20,8 +20,11 @@ public class MergedModelTests
         var labelled = dataset.Samples.Where(s => s.Kind == SampleKind.Labelled).ToList();
         var requests = labelled.Select(s => EmbeddingRequest.ForFile(s.Path, s.ContentHash, AugmentationView.Centre(256))).ToList();
         using var extractor = new EmbeddingExtractor(backbone, new EmbeddingCache(temp.Path));
-        var embeddings = await extractor.ExtractAsync(requests);
-        embeddings.Should().OnlyContain(e => e.Length == 1280 && e.Any(v => v != 0));
+        var raw = await extractor.ExtractAsync(requests);
+        raw.Should().OnlyContain(e => e.Length == 1280 + 1000 && e.Take(1280).Any(v => v != 0));
+        // The zero-shot features go through the same merge: teddy, brown bear, all bears.
+        var features = backbone.Features([[850], [294], [294, 295, 296, 297, 850]]);
+        var embeddings = raw.Select(r => features.Compute(r)).ToArray();
 
         var data = new LabelledEmbeddings(embeddings, labelled.Select(s => Enumerable.Range(0, 3).Select(j => j == s.Label ? 1f : 0f).ToArray()).ToList(),
             labelled.Select(_ => 1f).ToList());
@@ -31,7 +34,7 @@ public class MergedModelTests
         HeadTrainer.Evaluate(head, data, new HeadOptions()).Accuracy.Should().Be(1);
 
         var pack = Path.Combine(temp.Path, "pack");
-        PackExporter.ExportClassifier(pack, backbone, head, dataset.Labels, "merged-test", "0.0.1",
+        PackExporter.ExportClassifier(pack, backbone, features, head, dataset.Labels, "merged-test", "0.0.1",
             dataset.Labels.ToDictionary(l => l, _ => 0.5f), 0, "test");
         using var model = ModelPack.Load(pack, new SessionFactory(new InferenceOptions(), NullLogger.Instance));
 
@@ -55,10 +58,11 @@ public class MergedModelTests
     public void Merged_graph_drops_the_imagenet_classifier()
     {
         var backbone = File.ReadAllBytes(SharedAssets.MobileNetV2Fp32);
-        var merged = Onnx.OnnxGraphEditor.AppendLinearHead(backbone, "472_fp", new float[2 * 1280], new float[2], "logits");
+        var features = BackboneSpec.MobileNetV2(SharedAssets.MobileNetV2Fp32).Features([]);
+        var merged = Onnx.OnnxGraphEditor.AppendLinearHead(backbone, features, new float[2 * 1280], new float[2], "logits");
         // The 1000x1280 float classifier (5 MB) is gone, the 2x1280 head is in.
         merged.Length.Should().BeLessThan(backbone.Length - 5_000_000);
-        var act = () => Onnx.OnnxGraphEditor.ExposeTensor(backbone, "no_such_tensor", 1);
+        var act = () => Onnx.OnnxGraphEditor.ExposeTensors(backbone, [("no_such_tensor", 1)]);
         act.Should().Throw<ArgumentException>().WithMessage("*no_such_tensor*");
     }
 }

@@ -18,6 +18,7 @@ public sealed class EmbeddingExtractor : IDisposable
     private readonly ImageDecoder _decoder = new();
     private readonly TensorLayout _layout;
     private readonly int _batchSize;
+    private readonly (string Name, int Width)[] _outputs;
 
     public EmbeddingExtractor(BackboneSpec backbone, EmbeddingCache? cache, int batchSize = 32, int intraOpThreads = 0)
     {
@@ -25,7 +26,10 @@ public sealed class EmbeddingExtractor : IDisposable
         _cache = cache;
         _batchSize = batchSize;
         _layout = backbone.Input.ToTensorLayout();
-        var model = OnnxGraphEditor.ExposeTensor(File.ReadAllBytes(backbone.ModelPath), backbone.EmbeddingTensor, backbone.EmbeddingSize);
+        _outputs = backbone.LogitsTensor is null
+            ? [(backbone.EmbeddingTensor, backbone.EmbeddingSize)]
+            : [(backbone.EmbeddingTensor, backbone.EmbeddingSize), (backbone.LogitsTensor, backbone.LogitsSize)];
+        var model = OnnxGraphEditor.ExposeTensors(File.ReadAllBytes(backbone.ModelPath), _outputs);
         using var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
@@ -35,7 +39,8 @@ public sealed class EmbeddingExtractor : IDisposable
         _session = new InferenceSession(model, options);
     }
 
-    public int Dimension => _backbone.EmbeddingSize;
+    /// <summary>Values per image: <see cref="BackboneSpec.RawSize"/>.</summary>
+    public int Dimension => _backbone.RawSize;
     /// <summary>Embeddings the last <see cref="Extract"/> computed with the model (cache misses).</summary>
     public int LastComputed { get; private set; }
 
@@ -48,7 +53,7 @@ public sealed class EmbeddingExtractor : IDisposable
         {
             var embedding = new float[Dimension];
             var request = requests[i];
-            if (_cache is not null && _cache.TryRead(_backbone.Sha256, request.ContentHash, request.View.Key, embedding)) results[i] = embedding;
+            if (_cache is not null && _cache.TryRead(_backbone.CacheKey, request.ContentHash, request.View.Key, embedding)) results[i] = embedding;
             else missing.Add(i);
         }
         var done = requests.Count - missing.Count;
@@ -65,7 +70,7 @@ public sealed class EmbeddingExtractor : IDisposable
             {
                 var embedding = output.AsSpan(b * Dimension, Dimension).ToArray();
                 var request = requests[indices[b]];
-                _cache?.Write(_backbone.Sha256, request.ContentHash, request.View.Key, embedding);
+                _cache?.Write(_backbone.CacheKey, request.ContentHash, request.View.Key, embedding);
                 results[indices[b]] = embedding;
             }
             done += indices.Length;
@@ -129,12 +134,30 @@ public sealed class EmbeddingExtractor : IDisposable
         }
     }
 
+    /// <summary>[batch, Dimension]: each image's outputs side by side (embedding, then logits).</summary>
     private float[] Run(float[] input, int batch)
     {
-        var output = new float[batch * Dimension];
         using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(), [batch, 3, _layout.Height, _layout.Width]);
-        using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(), [batch, Dimension]);
-        _session.Run(null, [_backbone.Input.Name], [inputValue], [_backbone.EmbeddingTensor], [outputValue]);
+        var buffers = _outputs.Select(o => new float[batch * o.Width]).ToArray();
+        var values = _outputs.Select((o, k) => OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffers[k].AsMemory(), [batch, o.Width])).ToArray();
+        try
+        {
+            _session.Run(null, [_backbone.Input.Name], [inputValue], _outputs.Select(o => o.Name).ToArray(), values);
+        }
+        finally
+        {
+            foreach (var value in values) value.Dispose();
+        }
+        var output = new float[batch * Dimension];
+        for (var b = 0; b < batch; b++)
+        {
+            var offset = b * Dimension;
+            for (var k = 0; k < _outputs.Length; k++)
+            {
+                buffers[k].AsSpan(b * _outputs[k].Width, _outputs[k].Width).CopyTo(output.AsSpan(offset));
+                offset += _outputs[k].Width;
+            }
+        }
         return output;
     }
 

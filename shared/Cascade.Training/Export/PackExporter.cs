@@ -14,11 +14,11 @@ public static class PackExporter
 {
     public const string OutputName = "logits";
 
-    public static ModelManifest ExportGate(string directory, BackboneSpec backbone, LinearHead head, string name, string version,
+    public static ModelManifest ExportGate(string directory, BackboneSpec backbone, HeadFeatures features, LinearHead head, string name, string version,
         string positiveGroup, float threshold, string description)
     {
         if (head.Outputs != 1 || head.Activation != HeadActivation.Sigmoid) throw new ArgumentException("A gate head has one sigmoid output.");
-        return Write(directory, backbone, head, new ModelManifest
+        return Write(directory, backbone, features, head, new ModelManifest
         {
             Name = name,
             Version = version,
@@ -33,12 +33,12 @@ public static class PackExporter
     }
 
     /// <summary>Sigmoid heads get the Independent rule with <paramref name="thresholds"/>; softmax heads Argmax with <paramref name="minScore"/>.</summary>
-    public static ModelManifest ExportClassifier(string directory, BackboneSpec backbone, LinearHead head, IReadOnlyList<string> labels, string name,
+    public static ModelManifest ExportClassifier(string directory, BackboneSpec backbone, HeadFeatures features, LinearHead head, IReadOnlyList<string> labels, string name,
         string version, IReadOnlyDictionary<string, float> thresholds, float minScore, string description)
     {
         if (head.Outputs != labels.Count) throw new ArgumentException($"The head has {head.Outputs} outputs for {labels.Count} labels.");
         var independent = head.Activation == HeadActivation.Sigmoid;
-        return Write(directory, backbone, head, new ModelManifest
+        return Write(directory, backbone, features, head, new ModelManifest
         {
             Name = name,
             Version = version,
@@ -66,10 +66,10 @@ public static class PackExporter
         Classes = head.Outputs,
     };
 
-    private static ModelManifest Write(string directory, BackboneSpec backbone, LinearHead head, ModelManifest manifest)
+    private static ModelManifest Write(string directory, BackboneSpec backbone, HeadFeatures features, LinearHead head, ModelManifest manifest)
     {
         Directory.CreateDirectory(directory);
-        var model = OnnxGraphEditor.AppendLinearHead(File.ReadAllBytes(backbone.ModelPath), backbone.EmbeddingTensor, head.Weights, head.Bias, OutputName);
+        var model = OnnxGraphEditor.AppendLinearHead(File.ReadAllBytes(backbone.ModelPath), features, head.Weights, head.Bias, OutputName);
         var modelPath = Path.Combine(directory, ModelManifest.ModelFileName);
         File.WriteAllBytes(modelPath, model);
         // A trained pack lives only where it was written: no URL or mirror name to pull it from.

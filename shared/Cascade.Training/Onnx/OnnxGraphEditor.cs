@@ -10,44 +10,89 @@ namespace Cascade.Training.Onnx;
 public static class OnnxGraphEditor
 {
     /// <summary>
-    /// A model whose only output is <paramref name="tensor"/> ([batch, <paramref name="width"/>], float);
-    /// nodes that no longer feed an output (the ImageNet classifier) are removed.
+    /// A model whose outputs are exactly <paramref name="tensors"/> (each [batch, width], float); nodes that no
+    /// longer feed an output are removed.
     /// </summary>
-    public static byte[] ExposeTensor(byte[] model, string tensor, int width)
+    public static byte[] ExposeTensors(byte[] model, IReadOnlyList<(string Name, int Width)> tensors)
     {
         var proto = ModelProto.Parser.ParseFrom(model);
         var graph = proto.Graph;
-        RequireProduced(graph, tensor);
-        ReplaceOutputs(graph, tensor, width);
+        foreach (var (name, _) in tensors) RequireProduced(graph, name);
+        ReplaceOutputs(graph, tensors);
         PruneUnused(graph);
         return proto.ToByteArray();
     }
 
     /// <summary>
-    /// The model with a Gemm (<c>logits = tensor · Wᵀ + b</c>) after <paramref name="tensor"/> and
-    /// <paramref name="outputName"/> as its only output. <paramref name="weights"/> is row-major [outputs, inputs].
+    /// The model with a Gemm (<c>logits = features · Wᵀ + b</c>) and <paramref name="outputName"/> as its only output.
+    /// The features are the embedding tensor, followed by one log-probability per zero-shot group when
+    /// <paramref name="features"/> names the backbone's own logits. <paramref name="weights"/> is row-major [outputs, features].
     /// </summary>
-    public static byte[] AppendLinearHead(byte[] model, string tensor, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, string outputName)
+    public static byte[] AppendLinearHead(byte[] model, HeadFeatures features, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, string outputName)
     {
         var outputs = bias.Length;
-        if (outputs == 0 || weights.Length % outputs != 0) throw new ArgumentException($"Weights ({weights.Length}) are not a multiple of the {outputs} outputs.");
-        var inputs = weights.Length / outputs;
+        if (outputs == 0 || weights.Length != outputs * features.Size)
+            throw new ArgumentException($"Weights ({weights.Length}) do not match {outputs} outputs x {features.Size} features.");
 
         var proto = ModelProto.Parser.ParseFrom(model);
         var graph = proto.Graph;
-        RequireProduced(graph, tensor);
+        RequireProduced(graph, features.EmbeddingTensor);
+        var input = features.LogitsTensor is null ? features.EmbeddingTensor : AppendZeroShotFeatures(graph, features);
         var weightName = Unique(graph, "cascade_head.weight");
         var biasName = Unique(graph, "cascade_head.bias");
-        graph.Initializer.Add(FloatTensor(weightName, [outputs, inputs], weights));
+        graph.Initializer.Add(FloatTensor(weightName, [outputs, features.Size], weights));
         graph.Initializer.Add(FloatTensor(biasName, [outputs], bias));
-        var gemm = new NodeProto { Name = Unique(graph, "cascade_head"), OpType = "Gemm" };
-        gemm.Input.Add([tensor, weightName, biasName]);
-        gemm.Output.Add(outputName);
-        gemm.Attribute.Add(new AttributeProto { Name = "transB", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
-        graph.Node.Add(gemm);
-        ReplaceOutputs(graph, outputName, outputs);
+        var gemm = AddNode(graph, "Gemm", [input, weightName, biasName], outputName);
+        gemm.Attribute.Add(IntAttribute("transB", 1));
+        ReplaceOutputs(graph, [(outputName, outputs)]);
         PruneUnused(graph);
         return proto.ToByteArray();
+    }
+
+    /// <summary>Concat(embedding, log Σ softmax(logits)[group] for each group): the same values as <see cref="HeadFeatures.Compute"/>.</summary>
+    private static string AppendZeroShotFeatures(GraphProto graph, HeadFeatures features)
+    {
+        var logits = features.LogitsTensor!;
+        RequireProduced(graph, logits);
+        var all = AddNode(graph, "ReduceLogSumExp", [logits], Unique(graph, "cascade_zeroshot.lse_all"));
+        all.Attribute.Add(IntsAttribute("axes", 1));
+        all.Attribute.Add(IntAttribute("keepdims", 1));
+        var parts = new List<string> { features.EmbeddingTensor };
+        for (var g = 0; g < features.Groups.Count; g++)
+        {
+            var indices = Unique(graph, $"cascade_zeroshot.group{g}.indices");
+            var index = new TensorProto { Name = indices, DataType = (int)TensorProto.Types.DataType.Int64 };
+            index.Dims.Add(features.Groups[g].Length);
+            index.Int64Data.Add(features.Groups[g].Select(i => (long)i));
+            graph.Initializer.Add(index);
+            var gather = AddNode(graph, "Gather", [logits, indices], Unique(graph, $"cascade_zeroshot.group{g}.logits"));
+            gather.Attribute.Add(IntAttribute("axis", 1));
+            var lse = AddNode(graph, "ReduceLogSumExp", [gather.Output[0]], Unique(graph, $"cascade_zeroshot.group{g}.lse"));
+            lse.Attribute.Add(IntsAttribute("axes", 1));
+            lse.Attribute.Add(IntAttribute("keepdims", 1));
+            parts.Add(AddNode(graph, "Sub", [lse.Output[0], all.Output[0]], Unique(graph, $"cascade_zeroshot.group{g}.logp")).Output[0]);
+        }
+        var concat = AddNode(graph, "Concat", parts, Unique(graph, "cascade_head.features"));
+        concat.Attribute.Add(IntAttribute("axis", 1));
+        return concat.Output[0];
+    }
+
+    private static NodeProto AddNode(GraphProto graph, string opType, IEnumerable<string> inputs, string output)
+    {
+        var node = new NodeProto { Name = Unique(graph, output + ".node"), OpType = opType };
+        node.Input.Add(inputs);
+        node.Output.Add(output);
+        graph.Node.Add(node);
+        return node;
+    }
+
+    private static AttributeProto IntAttribute(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    private static AttributeProto IntsAttribute(string name, params long[] values)
+    {
+        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        attribute.Ints.Add(values);
+        return attribute;
     }
 
     private static void RequireProduced(GraphProto graph, string tensor)
@@ -56,22 +101,25 @@ public static class OnnxGraphEditor
             throw new ArgumentException($"No node of graph '{graph.Name}' produces tensor '{tensor}'.");
     }
 
-    private static void ReplaceOutputs(GraphProto graph, string tensor, int width)
+    private static void ReplaceOutputs(GraphProto graph, IReadOnlyList<(string Name, int Width)> tensors)
     {
-        // Keep the batch dimension symbolic, named like the input's, so any batch size runs.
-        var batch = graph.Input.FirstOrDefault()?.Type?.TensorType?.Shape?.Dim.FirstOrDefault()?.Clone()
-                    ?? new TensorShapeProto.Types.Dimension { DimParam = "batch" };
-        var shape = new TensorShapeProto();
-        shape.Dim.Add(batch);
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = width });
         graph.Output.Clear();
-        graph.Output.Add(new ValueInfoProto
+        foreach (var (name, width) in tensors)
         {
-            Name = tensor,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
-        });
-        // Stale shape annotations for the new output would contradict it.
-        foreach (var stale in graph.ValueInfo.Where(v => v.Name == tensor).ToList()) graph.ValueInfo.Remove(stale);
+            // Keep the batch dimension symbolic, named like the input's, so any batch size runs.
+            var batch = graph.Input.FirstOrDefault()?.Type?.TensorType?.Shape?.Dim.FirstOrDefault()?.Clone()
+                        ?? new TensorShapeProto.Types.Dimension { DimParam = "batch" };
+            var shape = new TensorShapeProto();
+            shape.Dim.Add(batch);
+            shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = width });
+            graph.Output.Add(new ValueInfoProto
+            {
+                Name = name,
+                Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+            });
+            // Stale shape annotations for a new output would contradict it.
+            foreach (var stale in graph.ValueInfo.Where(v => v.Name == name).ToList()) graph.ValueInfo.Remove(stale);
+        }
     }
 
     /// <summary>Drops nodes and initializers that no graph output depends on (nodes are topologically sorted in ONNX).</summary>

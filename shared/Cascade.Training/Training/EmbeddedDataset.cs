@@ -3,7 +3,7 @@ using Cascade.Training.Heads;
 
 namespace Cascade.Training.Training;
 
-/// <summary>The dataset with its embeddings, sliced into the rows each head trains and validates on.</summary>
+/// <summary>The dataset with one head's features per embedding request, sliced into the rows that head trains and validates on.</summary>
 internal sealed class EmbeddedDataset(ImageFolderDataset dataset, EmbeddingPlan plan, float[][] embeddings)
 {
     public ImageFolderDataset Dataset { get; } = dataset;

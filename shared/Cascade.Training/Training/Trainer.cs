@@ -36,7 +36,6 @@ public static class Trainer
             computed = extractor.LastComputed;
         }
         embeddingTime.Stop();
-        var data = new EmbeddedDataset(dataset, plan, embeddings);
 
         var result = new TrainingResult
         {
@@ -47,15 +46,18 @@ public static class Trainer
             EmbeddingsComputed = computed,
             EmbeddingTime = embeddingTime.Elapsed,
         };
-        if (options.Gate.Enabled) result = TrainGate(options, data, result, progress, cancellationToken);
-        if (options.Classifier.Enabled) result = TrainClassifier(options, data, result, progress, cancellationToken);
+        if (options.Gate.Enabled) result = TrainGate(options, dataset, plan, embeddings, result, progress, cancellationToken);
+        if (options.Classifier.Enabled) result = TrainClassifier(options, dataset, plan, embeddings, result, progress, cancellationToken);
         progress?.Report(new TrainingProgress(TrainingStage.Done, 1, 1, $"done in {total.Elapsed.TotalSeconds:F1} s"));
         return result with { TotalTime = total.Elapsed };
     }
 
-    private static TrainingResult TrainGate(TrainingOptions options, EmbeddedDataset data, TrainingResult result, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    private static TrainingResult TrainGate(TrainingOptions options, ImageFolderDataset dataset, EmbeddingPlan plan, float[][] embeddings, TrainingResult result,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var gate = options.Gate;
+        var features = options.Backbone.Features(gate.ZeroShotGroups);
+        var data = new EmbeddedDataset(dataset, plan, embeddings.Select(e => features.Compute(e)).ToArray());
         var train = data.GateRows(DatasetSplit.Train);
         var validation = data.GateRows(DatasetSplit.Validation);
         var pool = data.NegativePool();
@@ -83,7 +85,7 @@ public static class Trainer
 
         progress?.Report(new TrainingProgress(TrainingStage.Exporting, 0, 1, gate.PackName));
         var directory = Path.Combine(options.OutputDirectory, gate.PackName);
-        PackExporter.ExportGate(directory, options.Backbone, head, gate.PackName, options.Version, gate.PositiveGroup, gateThreshold,
+        PackExporter.ExportGate(directory, options.Backbone, features, head, gate.PackName, options.Version, gate.PositiveGroup, gateThreshold,
             $"Trained gate: linear sigmoid head on {Path.GetFileName(options.Backbone.ModelPath)} embedding {options.Backbone.EmbeddingTensor}; threshold for validation recall {gate.TargetRecall}.");
         progress?.Report(new TrainingProgress(TrainingStage.Exporting, 1, 1, directory));
 
@@ -98,9 +100,12 @@ public static class Trainer
         };
     }
 
-    private static TrainingResult TrainClassifier(TrainingOptions options, EmbeddedDataset data, TrainingResult result, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    private static TrainingResult TrainClassifier(TrainingOptions options, ImageFolderDataset dataset, EmbeddingPlan plan, float[][] embeddings, TrainingResult result,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var classifier = options.Classifier;
+        var features = options.Backbone.Features(classifier.ZeroShotGroups);
+        var data = new EmbeddedDataset(dataset, plan, embeddings.Select(e => features.Compute(e)).ToArray());
         var withNone = classifier.Activation == HeadActivation.Sigmoid && classifier.NoneOfTheseExamples;
         var train = data.ClassifierRows(DatasetSplit.Train, withNone);
         var validation = data.ClassifierRows(DatasetSplit.Validation, withNone);
@@ -114,7 +119,7 @@ public static class Trainer
 
         progress?.Report(new TrainingProgress(TrainingStage.Exporting, 0, 1, classifier.PackName));
         var directory = Path.Combine(options.OutputDirectory, classifier.PackName);
-        PackExporter.ExportClassifier(directory, options.Backbone, head, data.Dataset.Labels, classifier.PackName, options.Version, thresholds, classifier.MinScore,
+        PackExporter.ExportClassifier(directory, options.Backbone, features, head, data.Dataset.Labels, classifier.PackName, options.Version, thresholds, classifier.MinScore,
             $"Trained classifier: linear {classifier.Activation.ToString().ToLowerInvariant()} head on {Path.GetFileName(options.Backbone.ModelPath)} embedding {options.Backbone.EmbeddingTensor}.");
         progress?.Report(new TrainingProgress(TrainingStage.Exporting, 1, 1, directory));
 

@@ -43,6 +43,11 @@ public sealed record GateTrainingOptions
     /// <summary>Further generated negatives that only enter training when mined as hard.</summary>
     public int SyntheticPool { get; init; } = 1000;
     public int SyntheticSeed { get; init; } = 1;
+    /// <summary>
+    /// Groups of the backbone's own classes whose summed log-probability the head also sees (see <see cref="Onnx.HeadFeatures"/>);
+    /// the default is ImageNet's bear classes (brown, black, polar, sloth, teddy). Empty: the embedding alone.
+    /// </summary>
+    public IReadOnlyList<int[]> ZeroShotGroups { get; init; } = [[294, 295, 296, 297, 850]];
     /// <summary>Rounds of: score the negative pool, add the wrongly accepted ones, retrain.</summary>
     public int HardNegativeRounds { get; init; } = 2;
     public float HardNegativeWeight { get; init; } = 2;
@@ -68,6 +73,8 @@ public sealed record ClassifierTrainingOptions
     public bool Enabled { get; init; } = true;
     public HeadOptions Head { get; init; } = new();
     public HeadActivation Activation { get; init; } = HeadActivation.Sigmoid;
+    /// <summary>As <see cref="GateTrainingOptions.ZeroShotGroups"/>; default ImageNet teddy, brown, black, polar, sloth bear and all of them.</summary>
+    public IReadOnlyList<int[]> ZeroShotGroups { get; init; } = [[850], [294], [295], [296], [297], [294, 295, 296, 297, 850]];
     /// <summary>Sigmoid only: negatives and other positives train every output towards 0, teaching "none of these".</summary>
     public bool NoneOfTheseExamples { get; init; } = true;
     /// <summary>Recall per label the calibrated "none of these" thresholds keep on the validation split.</summary>
