@@ -4,6 +4,12 @@ using Cascade.Training.Training;
 
 namespace Cascade.Training.Tests;
 
+[CollectionDefinition(Name)]
+public sealed class SubsetTrainingCollection : ICollectionFixture<SubsetTrainingFixture>
+{
+    public const string Name = "subset training";
+}
+
 /// <summary>One training run on a small subset of ../shared/data, shared by the tests that need trained packs.</summary>
 public sealed class SubsetTrainingFixture : IAsyncLifetime
 {

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cascade.Training.Tests;
 
-public class TrainerTests(SubsetTrainingFixture fixture) : IClassFixture<SubsetTrainingFixture>
+[Collection(SubsetTrainingCollection.Name)]
+public class TrainerTests(SubsetTrainingFixture fixture)
 {
     [Fact]
     public void Trained_heads_beat_a_floor_on_unseen_images()

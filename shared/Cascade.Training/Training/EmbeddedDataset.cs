@@ -9,18 +9,19 @@ internal sealed class EmbeddedDataset(ImageFolderDataset dataset, EmbeddingPlan 
     public ImageFolderDataset Dataset { get; } = dataset;
 
     /// <summary>
-    /// Gate rows: objects (all views in training) target 1; real negatives (centre view) and the training
-    /// synthetic negatives target 0. Augmented views of negatives are left to the mining pool.
+    /// Gate rows: objects (all views in training) target 1; real negatives (centre view, or all views with
+    /// <paramref name="augmentNegatives"/>) and the training synthetic negatives target 0.
     /// </summary>
-    public LabelledEmbeddings GateRows(DatasetSplit split)
+    /// <paramref name="include"/> filters by sample (index into the dataset), for cross-validation.
+    public LabelledEmbeddings GateRows(DatasetSplit split, bool augmentNegatives = false, Func<int, bool>? include = null)
     {
         var features = new List<float[]>();
         var targets = new List<float[]>();
         for (var i = 0; i < Dataset.Samples.Count; i++)
         {
             var sample = Dataset.Samples[i];
-            if (sample.Split != split) continue;
-            var rows = sample.IsObject ? plan.Augmented[i].Prepend(plan.Centre[i]) : [plan.Centre[i]];
+            if (sample.Split != split || include?.Invoke(i) == false) continue;
+            var rows = sample.IsObject || augmentNegatives ? plan.Augmented[i].Prepend(plan.Centre[i]) : [plan.Centre[i]];
             foreach (var row in rows)
             {
                 features.Add(embeddings[row]);
@@ -38,14 +39,20 @@ internal sealed class EmbeddedDataset(ImageFolderDataset dataset, EmbeddingPlan 
         return new LabelledEmbeddings(features, targets, Enumerable.Repeat(1f, features.Count).ToList());
     }
 
-    /// <summary>Negatives the gate does not train on unless mined: augmented views of training negatives and the synthetic pool.</summary>
-    public List<float[]> NegativePool()
+    /// <summary>Centre-view features of the samples of <paramref name="split"/> that pass <paramref name="include"/>, and whether each is an object.</summary>
+    public IEnumerable<(float[] Features, bool IsObject)> Centres(DatasetSplit split, Func<int, bool> include) =>
+        Enumerable.Range(0, Dataset.Samples.Count)
+            .Where(i => Dataset.Samples[i].Split == split && include(i))
+            .Select(i => (embeddings[plan.Centre[i]], Dataset.Samples[i].IsObject));
+
+    /// <summary>Negatives the gate does not train on unless mined: the synthetic pool, and augmented views of training negatives unless trained on already.</summary>
+    public List<float[]> NegativePool(bool augmentNegatives = false)
     {
         var pool = new List<float[]>();
         for (var i = 0; i < Dataset.Samples.Count; i++)
         {
             var sample = Dataset.Samples[i];
-            if (sample.Split == DatasetSplit.Train && !sample.IsObject) pool.AddRange(plan.Augmented[i].Select(r => embeddings[r]));
+            if (sample.Split == DatasetSplit.Train && !sample.IsObject && !augmentNegatives) pool.AddRange(plan.Augmented[i].Select(r => embeddings[r]));
         }
         pool.AddRange(plan.SyntheticPool.Select(r => embeddings[r]));
         return pool;

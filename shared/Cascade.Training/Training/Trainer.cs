@@ -58,9 +58,9 @@ public static class Trainer
         var gate = options.Gate;
         var features = options.Backbone.Features(gate.ZeroShotGroups);
         var data = new EmbeddedDataset(dataset, plan, embeddings.Select(e => features.Compute(e)).ToArray());
-        var train = data.GateRows(DatasetSplit.Train);
+        var train = data.GateRows(DatasetSplit.Train, gate.AugmentNegatives);
         var validation = data.GateRows(DatasetSplit.Validation);
-        var pool = data.NegativePool();
+        var pool = data.NegativePool(gate.AugmentNegatives);
         var head = TrainHead(TrainingStage.TrainingGate, "gate", train, validation, gate.Head, HeadActivation.Sigmoid, null, progress, cancellationToken);
 
         var mined = 0;
@@ -79,9 +79,15 @@ public static class Trainer
             head = TrainHead(TrainingStage.TrainingGate, $"gate (after round {round})", train, validation, gate.Head, HeadActivation.Sigmoid, head, progress, cancellationToken);
         }
 
-        progress?.Report(new TrainingProgress(TrainingStage.Calibrating, 0, 1, $"gate threshold for recall {gate.TargetRecall}"));
-        var gateThreshold = CalibrateGate(head, validation, gate.TargetRecall);
-        progress?.Report(new TrainingProgress(TrainingStage.Calibrating, 1, 1, $"gate threshold {gateThreshold:F4}"));
+        var heldOut = Enumerable.Range(0, validation.Count).Where(i => validation.Targets[i][0] >= 0.5f).Select(i => head.Scores(validation.Features[i])[0]).ToList();
+        for (var fold = 0; fold < gate.CalibrationFolds; fold++)
+        {
+            progress?.Report(new TrainingProgress(TrainingStage.Calibrating, fold, gate.CalibrationFolds, $"gate threshold: cross-validation fold {fold + 1}/{gate.CalibrationFolds}"));
+            heldOut.AddRange(OutOfFoldPositiveScores(data, gate, fold, mined, train, cancellationToken));
+        }
+        var gateThreshold = ThresholdCalibrator.ForRecall(heldOut, gate.TargetRecall);
+        progress?.Report(new TrainingProgress(TrainingStage.Calibrating, gate.CalibrationFolds, gate.CalibrationFolds,
+            $"gate threshold {gateThreshold:F4} for recall {gate.TargetRecall} on {heldOut.Count} held-out positives"));
 
         progress?.Report(new TrainingProgress(TrainingStage.Exporting, 0, 1, gate.PackName));
         var directory = Path.Combine(options.OutputDirectory, gate.PackName);
@@ -96,6 +102,7 @@ public static class Trainer
             GatePackDirectory = directory,
             GateThreshold = gateThreshold,
             HardNegativesMined = mined,
+            GateValidation = BinaryMetrics.Compute(validation.Features.Select(f => head.Scores(f)[0]).ToList(), validation.Targets.Select(t => t[0] >= 0.5f).ToList(), gateThreshold),
             GateTest = test.Count == 0 ? null : BinaryMetrics.Compute(testScores, test.Targets.Select(t => t[0] >= 0.5f).ToList(), gateThreshold),
         };
     }
@@ -140,6 +147,21 @@ public static class Trainer
             progress is null ? null : e => progress.Report(new TrainingProgress(stage, e.Epoch, e.Epochs,
                 $"{name}: epoch {e.Epoch}/{e.Epochs} loss {e.TrainLoss:F4}" + (e.ValidationAccuracy is { } a ? $" val loss {e.ValidationLoss:F4} acc {a:P1}" : ""), e)),
             cancellationToken);
+
+    /// <summary>
+    /// Scores of the training positives in <paramref name="fold"/> from a gate trained without that fold's images
+    /// (mined hard negatives, the last <paramref name="mined"/> rows of <paramref name="train"/>, stay in).
+    /// </summary>
+    private static IEnumerable<float> OutOfFoldPositiveScores(EmbeddedDataset data, GateTrainingOptions gate, int fold, int mined, LabelledEmbeddings train,
+        CancellationToken cancellationToken)
+    {
+        bool InFold(int sample) => Convert.ToInt32(data.Dataset.Samples[sample].ContentHash[..6], 16) % gate.CalibrationFolds == fold;
+        var rows = data.GateRows(DatasetSplit.Train, gate.AugmentNegatives, i => !InFold(i));
+        var hard = Enumerable.Range(train.Count - mined, mined).ToList();
+        rows = rows.Concat(new LabelledEmbeddings(hard.Select(i => train.Features[i]).ToList(), hard.Select(i => train.Targets[i]).ToList(), hard.Select(i => train.Weights[i]).ToList()));
+        var head = HeadTrainer.Train(rows, null, gate.Head, HeadActivation.Sigmoid, cancellationToken: cancellationToken);
+        return data.Centres(DatasetSplit.Train, InFold).Where(c => c.IsObject).Select(c => head.Scores(c.Features)[0]).ToList();
+    }
 
     private static float CalibrateGate(LinearHead head, LabelledEmbeddings validation, double targetRecall)
     {

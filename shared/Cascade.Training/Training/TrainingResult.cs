@@ -16,6 +16,8 @@ public sealed record TrainingResult
     public int HardNegativesMined { get; init; }
     public float? GateThreshold { get; init; }
     public IReadOnlyDictionary<string, float>? LabelThresholds { get; init; }
+    /// <summary>Gate on the validation split at the calibrated threshold (its recall is the target by construction).</summary>
+    public BinaryMetrics? GateValidation { get; init; }
     /// <summary>Gate on the test split at the calibrated threshold.</summary>
     public BinaryMetrics? GateTest { get; init; }
     /// <summary>Classifier on the test split's labelled images: argmax over the labels, thresholds ignored.</summary>
