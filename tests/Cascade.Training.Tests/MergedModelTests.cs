@@ -62,6 +62,8 @@ public class MergedModelTests
         var merged = Onnx.OnnxGraphEditor.AppendLinearHead(backbone, features, new float[2 * 1280], new float[2], "logits");
         // The 1000x1280 float classifier (5 MB) is gone, the 2x1280 head is in.
         merged.Length.Should().BeLessThan(backbone.Length - 5_000_000);
+        // Fields the proto subset does not declare (the model's doc_string) survive the edit.
+        System.Text.Encoding.ASCII.GetString(merged).Should().Contain("fp32 standard-op rewrite");
         var act = () => Onnx.OnnxGraphEditor.ExposeTensors(backbone, [("no_such_tensor", 1)]);
         act.Should().Throw<ArgumentException>().WithMessage("*no_such_tensor*");
     }

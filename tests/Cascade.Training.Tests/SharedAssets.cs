@@ -11,8 +11,6 @@ public static class SharedAssets
     public static string Bears => Path.Combine(Data, "bears");
     public static string Negatives => Path.Combine(Data, "negatives");
     public static string ExtraBears => Path.Combine(Data, "extra_bears");
-    /// <summary>The reference manifests (copied next to the test binaries from packs/).</summary>
-    public static string ReferencePacks => Path.Combine(AppContext.BaseDirectory, "packs");
 
     private static string FindRepoRoot()
     {
