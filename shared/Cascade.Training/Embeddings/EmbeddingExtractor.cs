@@ -62,21 +62,37 @@ public sealed class EmbeddingExtractor : IDisposable
         if (missing.Count == 0) return results;
 
         var batches = Channel.CreateBounded<(int[] Indices, float[] Input)>(2);
-        var producer = Task.Run(() => ProduceBatches(requests, missing, batches.Writer, cancellationToken), cancellationToken);
-        await foreach (var (indices, input) in batches.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        // Cancelled when the consumer stops early (an ONNX Runtime error), so the producer never waits on a full channel forever.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = Task.Run(() => ProduceBatches(requests, missing, batches.Writer, stop.Token), stop.Token);
+        try
         {
-            var output = Run(input, indices.Length);
-            for (var b = 0; b < indices.Length; b++)
+            await foreach (var (indices, input) in batches.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                var embedding = output.AsSpan(b * Dimension, Dimension).ToArray();
-                var request = requests[indices[b]];
-                _cache?.Write(_backbone.CacheKey, request.ContentHash, request.View.Key, embedding);
-                results[indices[b]] = embedding;
+                var output = Run(input, indices.Length);
+                for (var b = 0; b < indices.Length; b++)
+                {
+                    var embedding = output.AsSpan(b * Dimension, Dimension).ToArray();
+                    var request = requests[indices[b]];
+                    _cache?.Write(_backbone.CacheKey, request.ContentHash, request.View.Key, embedding);
+                    results[indices[b]] = embedding;
+                }
+                done += indices.Length;
+                progress?.Report(done);
             }
-            done += indices.Length;
-            progress?.Report(done);
         }
-        await producer.ConfigureAwait(false);
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await producer.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Expected when the consumer stopped first; its own exception is the one that propagates.
+            }
+        }
         return results;
     }
 
