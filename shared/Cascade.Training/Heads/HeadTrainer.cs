@@ -34,9 +34,9 @@ public static class HeadTrainer
             cancellationToken.ThrowIfCancellationRequested();
             if (batchSize < rows.Length) random.Shuffle(rows);
             double epochLoss = 0, epochWeight = 0;
-            for (var start0 = 0; start0 < rows.Length; start0 += batchSize)
+            for (var offset = 0; offset < rows.Length; offset += batchSize)
             {
-                var batch = rows.AsSpan(start0, Math.Min(batchSize, rows.Length - start0)).ToArray();
+                var batch = rows.AsSpan(offset, Math.Min(batchSize, rows.Length - offset)).ToArray();
                 var (loss, weight) = Gradient(parameters, head, train, batch, weights, options, gradient);
                 epochLoss += loss;
                 epochWeight += weight;

@@ -10,7 +10,8 @@ namespace Cascade.Training.Training;
 
 /// <summary>
 /// Trains the gate and the fine classifier as linear heads on the frozen backbone's embeddings, calibrates their
-/// thresholds on the validation split, exports both as merged-graph model packs and scores them on the test split.
+/// thresholds on held-out scores (validation split; for the gate also out-of-fold scores of the training images),
+/// exports both as merged-graph model packs and scores them on the test split.
 /// </summary>
 public static class Trainer
 {
