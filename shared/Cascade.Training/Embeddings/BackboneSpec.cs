@@ -1,0 +1,56 @@
+using Cascade.Inference.Packs;
+using Cascade.Training.Onnx;
+
+namespace Cascade.Training.Embeddings;
+
+/// <summary>
+/// The frozen pretrained network whose inner tensor <see cref="EmbeddingTensor"/> feeds the trained heads.
+/// <see cref="Input"/> is how images become its input; exported packs keep it, so the services preprocess alike.
+/// </summary>
+public sealed record BackboneSpec
+{
+    public required string ModelPath { get; init; }
+    public required string EmbeddingTensor { get; init; }
+    public required int EmbeddingSize { get; init; }
+    /// <summary>The pretrained classifier's logits, for zero-shot head features; null when unused.</summary>
+    public string? LogitsTensor { get; init; }
+    public int LogitsSize { get; init; }
+    public required InputSpec Input { get; init; }
+
+    /// <summary>Values the extractor returns per image: the embedding, then the logits when <see cref="LogitsTensor"/> is set.</summary>
+    public int RawSize => EmbeddingSize + (LogitsTensor is null ? 0 : LogitsSize);
+
+    /// <summary>The features of a head using the zero-shot <paramref name="groups"/> (none: the embedding alone).</summary>
+    public HeadFeatures Features(IReadOnlyList<int[]> groups) =>
+        new(EmbeddingTensor, EmbeddingSize, groups.Count == 0 ? null : LogitsTensor ?? throw new ArgumentException("Zero-shot groups need the backbone's logits tensor."), LogitsSize, groups);
+
+    /// <summary>MobileNetV2 float32 (mobilenetv2-12-fp32.onnx): node <c>472_fp</c> is the 1280-d pooled embedding, <c>output</c> the ImageNet logits.</summary>
+    public static BackboneSpec MobileNetV2(string modelPath) => new()
+    {
+        ModelPath = modelPath,
+        EmbeddingTensor = "472_fp",
+        EmbeddingSize = 1280,
+        LogitsTensor = "output",
+        LogitsSize = 1000,
+        Input = new InputSpec
+        {
+            Name = "input",
+            Width = 224,
+            Height = 224,
+            ShortSide = 256,
+            Scale = 1 / 255f,
+            Mean = [0.485f, 0.456f, 0.406f],
+            Std = [0.229f, 0.224f, 0.225f],
+        },
+    };
+
+    private string? _sha256;
+
+    /// <summary>sha256 of the model file; part of every embedding cache key.</summary>
+    public string Sha256 => _sha256 ??= ModelPack.Sha256Of(ModelPath);
+
+    /// <summary>Cache namespace: the model's content and which of its tensors are stored.</summary>
+    public string CacheKey => $"{Sha256[..16]}-{Sanitize(EmbeddingTensor)}-{Sanitize(LogitsTensor ?? "none")}";
+
+    private static string Sanitize(string name) => string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_'));
+}

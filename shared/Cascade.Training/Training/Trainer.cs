@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using Cascade.Training.Calibration;
+using Cascade.Training.Data;
+using Cascade.Training.Embeddings;
+using Cascade.Training.Evaluation;
+using Cascade.Training.Export;
+using Cascade.Training.Heads;
+
+namespace Cascade.Training.Training;
+
+/// <summary>
+/// Trains the gate and the fine classifier as linear heads on the frozen backbone's embeddings, calibrates their
+/// thresholds on held-out scores (validation split; for the gate also out-of-fold scores of the training images),
+/// exports both as merged-graph model packs and scores them on the test split.
+/// </summary>
+public static class Trainer
+{
+    public static async Task<TrainingResult> RunAsync(TrainingOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        var total = Stopwatch.StartNew();
+        progress?.Report(new TrainingProgress(TrainingStage.Scanning, 0, 1, "hashing images"));
+        var dataset = ImageFolderDataset.Scan(options.Dataset, cancellationToken);
+        progress?.Report(new TrainingProgress(TrainingStage.Scanning, 1, 1, $"{dataset.Samples.Count} images, labels {string.Join(", ", dataset.Labels)}"));
+
+        var embeddingTime = Stopwatch.StartNew();
+        var plan = EmbeddingPlan.Build(dataset, options);
+        var cache = options.CacheDirectory is null ? null : new EmbeddingCache(options.CacheDirectory);
+        float[][] embeddings;
+        int computed;
+        using (var extractor = new EmbeddingExtractor(options.Backbone, cache, options.BatchSize))
+        {
+            var requests = plan.Requests;
+            var extractProgress = progress is null ? null : new SyncProgress<int>(done =>
+                progress.Report(new TrainingProgress(TrainingStage.Embedding, done, requests.Count, $"{done}/{requests.Count} embeddings")));
+            embeddings = await extractor.ExtractAsync(requests, extractProgress, cancellationToken).ConfigureAwait(false);
+            computed = extractor.LastComputed;
+        }
+        embeddingTime.Stop();
+
+        var result = new TrainingResult
+        {
+            TrainImages = dataset.In(DatasetSplit.Train).Count(),
+            ValidationImages = dataset.In(DatasetSplit.Validation).Count(),
+            TestImages = dataset.In(DatasetSplit.Test).Count(),
+            Embeddings = embeddings.Length,
+            EmbeddingsComputed = computed,
+            EmbeddingTime = embeddingTime.Elapsed,
+        };
+        if (options.Gate.Enabled) result = TrainGate(options, dataset, plan, embeddings, result, progress, cancellationToken);
+        if (options.Classifier.Enabled) result = TrainClassifier(options, dataset, plan, embeddings, result, progress, cancellationToken);
+        progress?.Report(new TrainingProgress(TrainingStage.Done, 1, 1, $"done in {total.Elapsed.TotalSeconds:F1} s"));
+        return result with { TotalTime = total.Elapsed };
+    }
+
+    private static TrainingResult TrainGate(TrainingOptions options, ImageFolderDataset dataset, EmbeddingPlan plan, float[][] embeddings, TrainingResult result,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var gate = options.Gate;
+        var features = options.Backbone.Features(gate.ZeroShotGroups);
+        var data = new EmbeddedDataset(dataset, plan, embeddings.Select(e => features.Compute(e)).ToArray());
+        var train = data.GateRows(DatasetSplit.Train, gate.AugmentNegatives);
+        var validation = data.GateRows(DatasetSplit.Validation);
+        var pool = data.NegativePool(gate.AugmentNegatives);
+        var head = TrainHead(TrainingStage.TrainingGate, "gate", train, validation, gate.Head, HeadActivation.Sigmoid, null, progress, cancellationToken);
+
+        var mined = 0;
+        for (var round = 1; round <= gate.HardNegativeRounds && pool.Count > 0; round++)
+        {
+            var threshold = CalibrateGate(head, validation, gate.TargetRecall);
+            var hard = HardNegativeMiner.Mine(head, pool, threshold);
+            progress?.Report(new TrainingProgress(TrainingStage.MiningHardNegatives, round, gate.HardNegativeRounds,
+                $"round {round}: {hard.Count} of {pool.Count} pool negatives accepted at threshold {threshold:F3}"));
+            if (hard.Count == 0) break;
+            var hardSet = hard.ToHashSet();
+            train = train.Concat(new LabelledEmbeddings(hard.Select(i => pool[i]).ToList(), hard.Select(_ => new[] { 0f }).ToList(),
+                hard.Select(_ => gate.HardNegativeWeight).ToList()));
+            pool = pool.Where((_, i) => !hardSet.Contains(i)).ToList();
+            mined += hard.Count;
+            head = TrainHead(TrainingStage.TrainingGate, $"gate (after round {round})", train, validation, gate.Head, HeadActivation.Sigmoid, head, progress, cancellationToken);
+        }
+
+        var heldOut = Enumerable.Range(0, validation.Count).Where(i => validation.Targets[i][0] >= 0.5f).Select(i => head.Scores(validation.Features[i])[0]).ToList();
+        for (var fold = 0; fold < gate.CalibrationFolds; fold++)
+        {
+            progress?.Report(new TrainingProgress(TrainingStage.Calibrating, fold, gate.CalibrationFolds, $"gate threshold: cross-validation fold {fold + 1}/{gate.CalibrationFolds}"));
+            heldOut.AddRange(OutOfFoldPositiveScores(data, gate, fold, mined, train, cancellationToken));
+        }
+        var gateThreshold = ThresholdCalibrator.ForRecall(heldOut, gate.TargetRecall);
+        progress?.Report(new TrainingProgress(TrainingStage.Calibrating, gate.CalibrationFolds, gate.CalibrationFolds,
+            $"gate threshold {gateThreshold:F4} for recall {gate.TargetRecall} on {heldOut.Count} held-out positives"));
+
+        progress?.Report(new TrainingProgress(TrainingStage.Exporting, 0, 1, gate.PackName));
+        var directory = Path.Combine(options.OutputDirectory, gate.PackName);
+        PackExporter.ExportGate(directory, options.Backbone, features, head, gate.PackName, options.Version, gate.PositiveGroup, gateThreshold,
+            $"Trained gate: linear sigmoid head on {Path.GetFileName(options.Backbone.ModelPath)} embedding {options.Backbone.EmbeddingTensor}; threshold for validation recall {gate.TargetRecall}.");
+        progress?.Report(new TrainingProgress(TrainingStage.Exporting, 1, 1, directory));
+
+        var test = data.GateRows(DatasetSplit.Test);
+        var testScores = test.Features.Select(f => head.Scores(f)[0]).ToList();
+        return result with
+        {
+            GatePackDirectory = directory,
+            GateThreshold = gateThreshold,
+            HardNegativesMined = mined,
+            GateValidation = BinaryMetrics.Compute(validation.Features.Select(f => head.Scores(f)[0]).ToList(), validation.Targets.Select(t => t[0] >= 0.5f).ToList(), gateThreshold),
+            GateTest = test.Count == 0 ? null : BinaryMetrics.Compute(testScores, test.Targets.Select(t => t[0] >= 0.5f).ToList(), gateThreshold),
+        };
+    }
+
+    private static TrainingResult TrainClassifier(TrainingOptions options, ImageFolderDataset dataset, EmbeddingPlan plan, float[][] embeddings, TrainingResult result,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var classifier = options.Classifier;
+        var features = options.Backbone.Features(classifier.ZeroShotGroups);
+        var data = new EmbeddedDataset(dataset, plan, embeddings.Select(e => features.Compute(e)).ToArray());
+        var withNone = classifier.Activation == HeadActivation.Sigmoid && classifier.NoneOfTheseExamples;
+        var train = data.ClassifierRows(DatasetSplit.Train, withNone);
+        var validation = data.ClassifierRows(DatasetSplit.Validation, withNone);
+        var head = TrainHead(TrainingStage.TrainingClassifier, "classifier", train, validation, classifier.Head, classifier.Activation, null, progress, cancellationToken);
+
+        progress?.Report(new TrainingProgress(TrainingStage.Calibrating, 0, 1, "label thresholds"));
+        var labelled = Enumerable.Range(0, validation.Count).Where(i => validation.ClassOf(i) >= 0)
+            .Select(i => (validation.ClassOf(i), head.Scores(validation.Features[i]))).ToList();
+        var thresholds = ThresholdCalibrator.ForLabels(data.Dataset.Labels, labelled, classifier.LabelRecall, classifier.MaxLabelThreshold);
+        progress?.Report(new TrainingProgress(TrainingStage.Calibrating, 1, 1, string.Join(", ", thresholds.Select(t => $"{t.Key} {t.Value:F3}"))));
+
+        progress?.Report(new TrainingProgress(TrainingStage.Exporting, 0, 1, classifier.PackName));
+        var directory = Path.Combine(options.OutputDirectory, classifier.PackName);
+        PackExporter.ExportClassifier(directory, options.Backbone, features, head, data.Dataset.Labels, classifier.PackName, options.Version, thresholds, classifier.MinScore,
+            $"Trained classifier: linear {classifier.Activation.ToString().ToLowerInvariant()} head on {Path.GetFileName(options.Backbone.ModelPath)} embedding {options.Backbone.EmbeddingTensor}.");
+        progress?.Report(new TrainingProgress(TrainingStage.Exporting, 1, 1, directory));
+
+        var test = data.ClassifierRows(DatasetSplit.Test, withNoneOfThese: false);
+        var confusion = new ConfusionMatrix(data.Dataset.Labels);
+        var logits = new float[head.Outputs];
+        for (var i = 0; i < test.Count; i++)
+        {
+            head.Logits(test.Features[i], logits);
+            confusion.Add(data.Dataset.Labels[test.ClassOf(i)], data.Dataset.Labels[System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits)]);
+        }
+        return result with { ClassifierPackDirectory = directory, LabelThresholds = thresholds, ClassifierTest = test.Count == 0 ? null : confusion };
+    }
+
+    private static LinearHead TrainHead(TrainingStage stage, string name, LabelledEmbeddings train, LabelledEmbeddings validation, HeadOptions options,
+        HeadActivation activation, LinearHead? start, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken) =>
+        HeadTrainer.Train(train, validation, options, activation, start,
+            progress is null ? null : e => progress.Report(new TrainingProgress(stage, e.Epoch, e.Epochs,
+                $"{name}: epoch {e.Epoch}/{e.Epochs} loss {e.TrainLoss:F4}" + (e.ValidationAccuracy is { } a ? $" val loss {e.ValidationLoss:F4} acc {a:P1}" : ""), e)),
+            cancellationToken);
+
+    /// <summary>
+    /// Scores of the training positives in <paramref name="fold"/> from a gate trained without that fold's images
+    /// (mined hard negatives, the last <paramref name="mined"/> rows of <paramref name="train"/>, stay in).
+    /// </summary>
+    private static IEnumerable<float> OutOfFoldPositiveScores(EmbeddedDataset data, GateTrainingOptions gate, int fold, int mined, LabelledEmbeddings train,
+        CancellationToken cancellationToken)
+    {
+        bool InFold(int sample) => Convert.ToInt32(data.Dataset.Samples[sample].ContentHash[..6], 16) % gate.CalibrationFolds == fold;
+        var rows = data.GateRows(DatasetSplit.Train, gate.AugmentNegatives, i => !InFold(i));
+        var hard = Enumerable.Range(train.Count - mined, mined).ToList();
+        rows = rows.Concat(new LabelledEmbeddings(hard.Select(i => train.Features[i]).ToList(), hard.Select(i => train.Targets[i]).ToList(), hard.Select(i => train.Weights[i]).ToList()));
+        var head = HeadTrainer.Train(rows, null, gate.Head, HeadActivation.Sigmoid, cancellationToken: cancellationToken);
+        return data.Centres(DatasetSplit.Train, InFold).Where(c => c.IsObject).Select(c => head.Scores(c.Features)[0]).ToList();
+    }
+
+    private static float CalibrateGate(LinearHead head, LabelledEmbeddings validation, double targetRecall)
+    {
+        var positives = Enumerable.Range(0, validation.Count).Where(i => validation.Targets[i][0] >= 0.5f).Select(i => head.Scores(validation.Features[i])[0]).ToList();
+        if (positives.Count == 0) throw new InvalidOperationException("The validation split has no positive images to calibrate the gate on; add images or raise the validation fraction.");
+        return ThresholdCalibrator.ForRecall(positives, targetRecall);
+    }
+
+    /// <summary>Reports on the calling thread, in order (unlike <see cref="Progress{T}"/>, which posts to the thread pool).</summary>
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

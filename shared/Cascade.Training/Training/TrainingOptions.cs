@@ -1,0 +1,104 @@
+using Cascade.Training.Data;
+using Cascade.Training.Embeddings;
+using Cascade.Training.Heads;
+
+namespace Cascade.Training.Training;
+
+/// <summary>Everything <see cref="Trainer.RunAsync"/> needs; every default is the one the README's numbers were measured with.</summary>
+public sealed record TrainingOptions
+{
+    public required DatasetOptions Dataset { get; init; }
+    public required BackboneSpec Backbone { get; init; }
+    /// <summary>Packs are written to <c>OutputDirectory/{Gate.PackName}</c> and <c>OutputDirectory/{Classifier.PackName}</c>.</summary>
+    public required string OutputDirectory { get; init; }
+    /// <summary>Embedding cache folder; null computes every embedding each run.</summary>
+    public string? CacheDirectory { get; init; }
+    public AugmentationOptions Augmentation { get; init; } = new();
+    public GateTrainingOptions Gate { get; init; } = new();
+    public ClassifierTrainingOptions Classifier { get; init; } = new();
+    public string Version { get; init; } = "1.0.0";
+    /// <summary>Images per backbone call while extracting embeddings.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    public void Validate()
+    {
+        Dataset.Validate();
+        Augmentation.Validate();
+        Gate.Validate();
+        Classifier.Validate();
+        if (!File.Exists(Backbone.ModelPath)) throw new ArgumentException($"Backbone model {Backbone.ModelPath} does not exist.");
+        if (string.IsNullOrWhiteSpace(OutputDirectory)) throw new ArgumentException("Output directory is empty.");
+        if (BatchSize < 1) throw new ArgumentException($"Batch size must be positive, was {BatchSize}.");
+        if (!Gate.Enabled && !Classifier.Enabled) throw new ArgumentException("Neither the gate nor the classifier is to be trained.");
+    }
+}
+
+/// <summary>The binary gate: object vs no object.</summary>
+public sealed record GateTrainingOptions
+{
+    public bool Enabled { get; init; } = true;
+    public HeadOptions Head { get; init; } = new() { Loss = LossKind.Focal, FocalGamma = 2, L2 = 1e-2f, Epochs = 200 };
+    /// <summary>Generated negatives added to the training set (<see cref="Synthetic.SyntheticNegativeGenerator"/>).</summary>
+    public int SyntheticNegatives { get; init; } = 300;
+    /// <summary>Further generated negatives that only enter training when mined as hard.</summary>
+    public int SyntheticPool { get; init; } = 1000;
+    public int SyntheticSeed { get; init; } = 1;
+    /// <summary>
+    /// Groups of the backbone's own classes whose summed log-probability the head also sees (see <see cref="Onnx.HeadFeatures"/>);
+    /// the default is ImageNet's bear classes (brown, black, polar, sloth, teddy). Empty: the embedding alone.
+    /// </summary>
+    public IReadOnlyList<int[]> ZeroShotGroups { get; init; } = [[294, 295, 296, 297, 850]];
+    /// <summary>Rounds of: score the negative pool, add the wrongly accepted ones, retrain.</summary>
+    public int HardNegativeRounds { get; init; } = 2;
+    public float HardNegativeWeight { get; init; } = 2;
+    /// <summary>Train on the augmented views of real negatives from the start, instead of leaving them to the mining pool.</summary>
+    public bool AugmentNegatives { get; init; }
+    /// <summary>Recall the calibrated threshold keeps on the held-out scores.</summary>
+    public double TargetRecall { get; init; } = 0.99;
+    /// <summary>
+    /// Folds of the training images whose out-of-fold scores join the validation scores for threshold calibration
+    /// (0: validation only). A 0.99-recall threshold from ~140 validation positives is the second-lowest score and
+    /// swings widely; several hundred held-out scores pin it down.
+    /// </summary>
+    public int CalibrationFolds { get; init; } = 5;
+    public string PackName { get; init; } = "gate-bear-trained";
+    /// <summary>Name of the gate's positive group in the manifest.</summary>
+    public string PositiveGroup { get; init; } = "bear";
+
+    public void Validate()
+    {
+        Head.Validate();
+        if (SyntheticNegatives < 0 || SyntheticPool < 0) throw new ArgumentException("Synthetic negative counts must not be negative.");
+        if (HardNegativeRounds < 0) throw new ArgumentException($"Hard-negative rounds must not be negative, was {HardNegativeRounds}.");
+        if (HardNegativeWeight <= 0) throw new ArgumentException($"Hard-negative weight must be positive, was {HardNegativeWeight}.");
+        if (TargetRecall is <= 0 or > 1) throw new ArgumentException($"Target recall {TargetRecall} is outside (0, 1].");
+        if (CalibrationFolds is 1 or < 0) throw new ArgumentException($"Calibration folds must be 0 or at least 2, was {CalibrationFolds}.");
+    }
+}
+
+/// <summary>The fine classifier over the dataset's labels.</summary>
+public sealed record ClassifierTrainingOptions
+{
+    public bool Enabled { get; init; } = true;
+    public HeadOptions Head { get; init; } = new() { L2 = 1e-2f, Epochs = 200 };
+    public HeadActivation Activation { get; init; } = HeadActivation.Sigmoid;
+    /// <summary>As <see cref="GateTrainingOptions.ZeroShotGroups"/>; default ImageNet teddy, brown, black, polar, sloth bear and all of them.</summary>
+    public IReadOnlyList<int[]> ZeroShotGroups { get; init; } = [[850], [294], [295], [296], [297], [294, 295, 296, 297, 850]];
+    /// <summary>Sigmoid only: negatives and other positives train every output towards 0, teaching "none of these".</summary>
+    public bool NoneOfTheseExamples { get; init; } = true;
+    /// <summary>Recall per label the calibrated "none of these" thresholds keep on the validation split.</summary>
+    public double LabelRecall { get; init; } = 0.98;
+    /// <summary>Upper bound of a calibrated label threshold.</summary>
+    public float MaxLabelThreshold { get; init; } = 0.5f;
+    /// <summary>Softmax only: the argmax rule's minimum score.</summary>
+    public float MinScore { get; init; } = 0.4f;
+    public string PackName { get; init; } = "classifier-bear-trained";
+
+    public void Validate()
+    {
+        Head.Validate();
+        if (LabelRecall is <= 0 or > 1) throw new ArgumentException($"Label recall {LabelRecall} is outside (0, 1].");
+        if (MaxLabelThreshold is <= 0 or > 1) throw new ArgumentException($"Max label threshold {MaxLabelThreshold} is outside (0, 1].");
+        if (MinScore is < 0 or > 1) throw new ArgumentException($"Min score {MinScore} is outside 0..1.");
+    }
+}
