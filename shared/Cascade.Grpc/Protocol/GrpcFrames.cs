@@ -43,18 +43,16 @@ public static class GrpcFrames
             var buffer = read.Buffer;
             if (buffer.Length >= PrefixLength)
             {
-                Span<byte> prefix = stackalloc byte[PrefixLength];
-                buffer.Slice(0, PrefixLength).CopyTo(prefix);
-                var length = BinaryPrimitives.ReadUInt32BigEndian(prefix[1..]);
-                if (prefix[0] == 1)
+                var (flag, length) = ReadPrefix(buffer);
+                if (flag == 1)
                 {
                     reader.AdvanceTo(buffer.Start);
                     throw new GrpcException(GrpcStatusCode.Unimplemented, "Compressed messages are not supported; use grpc-encoding identity.");
                 }
-                if (prefix[0] != 0)
+                if (flag != 0)
                 {
                     reader.AdvanceTo(buffer.Start);
-                    throw new GrpcException(GrpcStatusCode.Internal, $"Invalid compressed flag {prefix[0]} in a message prefix.");
+                    throw new GrpcException(GrpcStatusCode.Internal, $"Invalid compressed flag {flag} in a message prefix.");
                 }
                 if (length > maxMessageSize)
                 {
@@ -88,5 +86,12 @@ public static class GrpcFrames
             }
             reader.AdvanceTo(buffer.Start, buffer.End);
         }
+    }
+
+    private static (byte Flag, uint Length) ReadPrefix(ReadOnlySequence<byte> buffer)
+    {
+        Span<byte> prefix = stackalloc byte[PrefixLength];
+        buffer.Slice(0, PrefixLength).CopyTo(prefix);
+        return (prefix[0], BinaryPrimitives.ReadUInt32BigEndian(prefix[1..]));
     }
 }
