@@ -22,6 +22,9 @@ public sealed class GrpcClient(HttpClient http, int maxReceiveMessageSize = 16 *
         using var response = await SendAsync(path, request, deadline, cancellationToken).ConfigureAwait(false);
         var reader = System.IO.Pipelines.PipeReader.Create(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
         var message = await GrpcFrames.ReadAsync(reader, parser, maxReceiveMessageSize, cancellationToken).ConfigureAwait(false);
+        // Trailers arrive after the body: read to its end before looking for grpc-status.
+        if (message is not null && await GrpcFrames.ReadAsync(reader, parser, maxReceiveMessageSize, cancellationToken).ConfigureAwait(false) is not null)
+            throw new GrpcException(GrpcStatusCode.Internal, "The server sent more than one message for a unary call.");
         await reader.CompleteAsync().ConfigureAwait(false);
         ThrowOnError(response);
         return message ?? throw new GrpcException(GrpcStatusCode.Internal, "The server sent OK without a response message.");
