@@ -7,5 +7,7 @@ var root = new RootCommand("Cascade: two-stage image classification (gate, then 
     ModelsCommand.Create(),
     BenchCommand.Create(),
     ServeCommand.Create(),
+    SubmitCommand.Submit(),
+    SubmitCommand.Watch(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -30,9 +30,26 @@ public sealed class EndToEndBench(BenchReport report, int concurrency, TimeSpan 
         }
     }
 
-    private async Task<double> ServicesAsync(string transport, IReadOnlyList<byte[]> images, string modelDirectory, string rabbitMqHost, CancellationToken cancellationToken)
+    /// <summary>The same flow submitted in-process (all-in-one, in-memory bus) at each concurrency, for the gRPC comparison.</summary>
+    public async Task<Dictionary<int, double>> InProcessAsync(IReadOnlyList<byte[]> images, IEnumerable<int> concurrencies, string modelDirectory, CancellationToken cancellationToken)
     {
-        await using var app = CascadeHost.BuildAllInOne(
+        await using var app = await StartAsync("InMemory", modelDirectory, "127.0.0.1", cancellationToken);
+        var load = new EndToEndLoad(app.Services.GetRequiredService<SubmissionService>());
+        await load.RunAsync(images, Math.Min(images.Count, 32), 8, cancellationToken); // warm-up
+        var throughput = new Dictionary<int, double>();
+        foreach (var c in concurrencies)
+        {
+            var run = await load.RunAsync(images, images.Count, c, cancellationToken);
+            report.Add("in-process SubmissionService", new LatencyStats($"concurrency {c}", run.Images, run.Seconds, run.P50Ms, run.P95Ms, run.P99Ms));
+            throughput[c] = run.ImagesPerSecond;
+        }
+        await app.StopAsync(cancellationToken);
+        return throughput;
+    }
+
+    private static async Task<WebApplication> StartAsync(string transport, string modelDirectory, string rabbitMqHost, CancellationToken cancellationToken)
+    {
+        var app = CascadeHost.BuildAllInOne(
         [
             "--urls=http://127.0.0.1:0",
             $"--Bus:Transport={transport}",
@@ -42,6 +59,12 @@ public sealed class EndToEndBench(BenchReport report, int concurrency, TimeSpan 
         ]);
         await app.StartAsync(cancellationToken);
         await app.WaitUntilReadyAsync(TimeSpan.FromMinutes(1), cancellationToken);
+        return app;
+    }
+
+    private async Task<double> ServicesAsync(string transport, IReadOnlyList<byte[]> images, string modelDirectory, string rabbitMqHost, CancellationToken cancellationToken)
+    {
+        await using var app = await StartAsync(transport, modelDirectory, rabbitMqHost, cancellationToken);
         var submissions = app.Services.GetRequiredService<SubmissionService>();
         var load = new EndToEndLoad(submissions);
 

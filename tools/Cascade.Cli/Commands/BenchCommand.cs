@@ -18,15 +18,27 @@ internal static class BenchCommand
         var markdown = new Option<string?>("--markdown") { Description = "Append the results as Markdown to this file" };
         var endToEnd = new Option<bool>("--end-to-end") { Description = "Instead: the services end to end (in-memory bus and RabbitMQ) on a 30% bear mix, against the in-process cascade" };
         var rabbitMq = new Option<string>("--rabbitmq-host") { Description = "RabbitMQ host for --end-to-end", DefaultValueFactory = _ => "127.0.0.1" };
+        var server = new Option<Uri?>("--server") { Description = "Instead: unary Classify through this gRPC address at concurrency 1, 16 and 64, then the same flow in-process" };
         var openLoopSeconds = new Option<double>("--open-loop-seconds") { Description = "Length of the half-load latency run in --end-to-end", DefaultValueFactory = _ => 15 };
         var command = new Command("bench", "Measure decode+preprocess, each model at batch 1/8/32, the in-process cascade, or (--end-to-end) the services")
         {
-            data, limit, large, seconds, concurrency, markdown, endToEnd, rabbitMq, openLoopSeconds,
+            data, limit, large, seconds, concurrency, markdown, endToEnd, rabbitMq, openLoopSeconds, server,
         };
         common.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var report = new BenchReport("cascade " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)));
+            if (result.GetValue(server) is { } address)
+            {
+                var mix = EndToEndLoad.LoadMix(result.GetValue(data)!, result.GetValue(limit) is > 0 and var count ? count : 600, bearFraction: 0.3);
+                var overGrpc = await new GrpcBench(report).RunAsync(address, mix, cancellationToken);
+                var inProcess = await new EndToEndBench(report, 0, TimeSpan.Zero)
+                    .InProcessAsync(mix, GrpcBench.Concurrencies, Path.GetFullPath(common.Inference(result).ModelDirectory), cancellationToken);
+                foreach (var c in GrpcBench.Concurrencies)
+                    report.Note($"concurrency {c}: gRPC {overGrpc[c]:0.0} images/s = {overGrpc[c] / inProcess[c]:P0} of in-process {inProcess[c]:0.0} images/s (target >= 90%).");
+                await WriteAsync(report, result.GetValue(markdown), cancellationToken);
+                return 0;
+            }
             if (result.GetValue(endToEnd))
             {
                 var mix = EndToEndLoad.LoadMix(result.GetValue(data)!, result.GetValue(limit) is > 0 and var count ? count : 1000, bearFraction: 0.3);

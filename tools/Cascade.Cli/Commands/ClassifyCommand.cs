@@ -21,27 +21,38 @@ internal static class ClassifyCommand
         {
             if (r.GetValueOrDefault<int>() < 1) r.AddError("--concurrency must be at least 1.");
         });
-        var command = new Command("classify", "Classify images with the in-process cascade") { paths, json, concurrency };
+        var server = new Option<Uri?>("--server") { Description = "Classify through a running Cascade's gRPC API (e.g. http://127.0.0.1:5001) instead of in-process" };
+        var deadline = new Option<double>("--deadline-seconds") { Description = "gRPC deadline per image with --server", DefaultValueFactory = _ => 60 };
+        var command = new Command("classify", "Classify images with the in-process cascade, or with --server through gRPC") { paths, json, concurrency, server, deadline };
         common.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             var files = ImageFiles.Expand(result.GetValue(paths)!);
+            var showProgress = !result.GetValue(json) && files.Count > 1;
+            if (result.GetValue(server) is { } address)
+            {
+                using var cascade = new CascadeServer(address);
+                var timeout = TimeSpan.FromSeconds(result.GetValue(deadline));
+                Print(await ForEachAsync(files, result.GetValue(concurrency), showProgress, (file, ct) => cascade.ClassifyRowAsync(file, timeout, ct), cancellationToken), result.GetValue(json));
+                return 0;
+            }
             await using var pipeline = common.Store(result).CreatePipeline(result.GetValue(common.Gate)!, result.GetValue(common.Classifier)!);
-            var rows = await ClassifyAllAsync(pipeline, files, result.GetValue(concurrency), showProgress: !result.GetValue(json) && files.Count > 1, cancellationToken);
+            var rows = await ForEachAsync(files, result.GetValue(concurrency), showProgress, (file, ct) => ClassifyOneAsync(pipeline, file, ct), cancellationToken);
             Print(rows, result.GetValue(json));
             return 0;
         });
         return command;
     }
 
-    private static async Task<IReadOnlyList<ClassificationRow>> ClassifyAllAsync(CascadePipeline pipeline, IReadOnlyList<string> files, int concurrency, bool showProgress, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<ClassificationRow>> ForEachAsync(IReadOnlyList<string> files, int concurrency, bool showProgress,
+        Func<string, CancellationToken, Task<ClassificationRow>> classify, CancellationToken cancellationToken)
     {
         var rows = new ClassificationRow[files.Count];
         async Task RunAsync(Action onDone)
         {
             await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (i, ct) =>
             {
-                rows[i] = await ClassifyOneAsync(pipeline, files[i], ct);
+                rows[i] = await classify(files[i], ct);
                 onDone();
             });
         }

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Google.Protobuf;
+
+namespace Cascade.Cli.Commands;
+
+/// <summary>`cascade submit` and `cascade watch`: asynchronous submissions through the gRPC API.</summary>
+internal static class SubmitCommand
+{
+    private static Option<Uri> ServerOption() => new("--server")
+    {
+        Description = "Cascade gRPC address",
+        DefaultValueFactory = _ => new Uri("http://127.0.0.1:5001"),
+    };
+
+    public static Command Submit()
+    {
+        var server = ServerOption();
+        var paths = new Argument<string[]>("paths") { Description = "Image files or folders", Arity = ArgumentArity.OneOrMore };
+        var requestId = new Option<string?>("--client-request-id") { Description = "Idempotency key (single image only)" };
+        var command = new Command("submit", "Submit images and print their submission ids (results via `cascade watch`)") { paths, server, requestId };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var files = ImageFiles.Expand(result.GetValue(paths)!);
+            if (result.GetValue(requestId) is not null && files.Count != 1)
+            {
+                Console.Error.WriteLine("--client-request-id names one submission: give exactly one image.");
+                return 2;
+            }
+            using var cascade = new CascadeServer(result.GetValue(server)!);
+            foreach (var file in files)
+                Console.WriteLine($"{await cascade.SubmitAsync(await File.ReadAllBytesAsync(file, cancellationToken), result.GetValue(requestId), cancellationToken)}\t{file}");
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Watch()
+    {
+        var server = ServerOption();
+        var ids = new Argument<string[]>("ids") { Description = "Submission ids (none: every submission)", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("watch", "Print results as JSON lines as they complete") { ids, server };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            using var cascade = new CascadeServer(result.GetValue(server)!);
+            var formatter = new JsonFormatter(JsonFormatter.Settings.Default.WithFormatDefaultValues(false));
+            await foreach (var finished in cascade.WatchAsync(result.GetValue(ids) ?? [], cancellationToken))
+                Console.WriteLine(formatter.Format(finished));
+            return 0;
+        });
+        return command;
+    }
+}
