@@ -18,7 +18,7 @@ internal static class BenchCommand
         var markdown = new Option<string?>("--markdown") { Description = "Append the results as Markdown to this file" };
         var endToEnd = new Option<bool>("--end-to-end") { Description = "Instead: the services end to end (in-memory bus and RabbitMQ) on a 30% bear mix, against the in-process cascade" };
         var rabbitMq = new Option<string>("--rabbitmq-host") { Description = "RabbitMQ host for --end-to-end", DefaultValueFactory = _ => "127.0.0.1" };
-        var server = new Option<Uri?>("--server") { Description = "Instead: unary Classify through this gRPC address at concurrency 1, 16 and 64, then the same flow in-process" };
+        var server = ServerAddressOption.Create("Instead: unary Classify through this gRPC address at concurrency 1, 16 and 64, then the same flow in-process");
         var openLoopSeconds = new Option<double>("--open-loop-seconds") { Description = "Length of the half-load latency run in --end-to-end", DefaultValueFactory = _ => 15 };
         var command = new Command("bench", "Measure decode+preprocess, each model at batch 1/8/32, the in-process cascade, or (--end-to-end) the services")
         {

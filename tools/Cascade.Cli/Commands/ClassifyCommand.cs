@@ -21,7 +21,7 @@ internal static class ClassifyCommand
         {
             if (r.GetValueOrDefault<int>() < 1) r.AddError("--concurrency must be at least 1.");
         });
-        var server = new Option<Uri?>("--server") { Description = "Classify through a running Cascade's gRPC API (e.g. http://127.0.0.1:5001) instead of in-process" };
+        var server = ServerAddressOption.Create("Classify through a running Cascade's gRPC API (e.g. http://127.0.0.1:5001) instead of in-process");
         var deadline = new Option<double>("--deadline-seconds") { Description = "gRPC deadline per image with --server", DefaultValueFactory = _ => 60 };
         var command = new Command("classify", "Classify images with the in-process cascade, or with --server through gRPC") { paths, json, concurrency, server, deadline };
         common.AddTo(command);

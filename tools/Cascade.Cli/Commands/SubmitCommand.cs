@@ -6,11 +6,7 @@ namespace Cascade.Cli.Commands;
 /// <summary>`cascade submit` and `cascade watch`: asynchronous submissions through the gRPC API.</summary>
 internal static class SubmitCommand
 {
-    private static Option<Uri> ServerOption() => new("--server")
-    {
-        Description = "Cascade gRPC address",
-        DefaultValueFactory = _ => new Uri("http://127.0.0.1:5001"),
-    };
+    private static Option<Uri?> ServerOption() => ServerAddressOption.Create("Cascade gRPC address", new Uri("http://127.0.0.1:5001"));
 
     public static Command Submit()
     {
