@@ -9,5 +9,7 @@ var root = new RootCommand("Cascade: two-stage image classification (gate, then 
     ServeCommand.Create(),
     SubmitCommand.Submit(),
     SubmitCommand.Watch(),
+    TrainCommand.Create(),
+    EvalCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

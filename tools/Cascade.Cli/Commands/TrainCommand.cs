@@ -1,0 +1,96 @@
+using System.CommandLine;
+using Cascade.Training.Embeddings;
+using Cascade.Training.Heads;
+using Cascade.Training.Training;
+using Spectre.Console;
+
+namespace Cascade.Cli.Commands;
+
+/// <summary>`cascade train`: a gate and a classifier head on a frozen backbone, exported as model packs.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var dataset = new DatasetArguments();
+        var backbone = new Option<string>("--backbone") { Description = "Backbone ONNX file (MobileNetV2 fp32; embedding 472_fp)", DefaultValueFactory = _ => "../shared/models/mobilenetv2-12-fp32.onnx" };
+        var output = new Option<string>("--out") { Description = "Where the gate and classifier packs are written", DefaultValueFactory = _ => ".models" };
+        var cache = new Option<string?>("--cache") { Description = "Embedding cache folder", DefaultValueFactory = _ => ".artifacts/embedding-cache" };
+        var views = new Option<int>("--views") { Description = "Augmented views per training image", DefaultValueFactory = _ => new AugmentationOptions().Views };
+        var gateLoss = new Option<LossKind>("--gate-loss") { Description = "Gate loss", DefaultValueFactory = _ => new GateTrainingOptions().Head.Loss };
+        var focalGamma = new Option<float>("--focal-gamma") { DefaultValueFactory = _ => new GateTrainingOptions().Head.FocalGamma };
+        var focalAlpha = new Option<float?>("--focal-alpha") { Description = "Weight of the positive class in focal loss (default: class balance)" };
+        var balance = new Option<ClassBalance>("--balance") { Description = "Class imbalance handling", DefaultValueFactory = _ => new GateTrainingOptions().Head.Balance };
+        var synthetic = new Option<int>("--synthetic-negatives") { Description = "Synthetic split-square negatives", DefaultValueFactory = _ => new GateTrainingOptions().SyntheticNegatives };
+        var hardRounds = new Option<int>("--hard-negative-rounds") { DefaultValueFactory = _ => new GateTrainingOptions().HardNegativeRounds };
+        var targetRecall = new Option<double>("--target-recall") { Description = "Gate threshold calibrated to this recall", DefaultValueFactory = _ => new GateTrainingOptions().TargetRecall };
+        var activation = new Option<HeadActivation>("--classifier-activation") { Description = "sigmoid (multi-label, can say none) or softmax", DefaultValueFactory = _ => new ClassifierTrainingOptions().Activation };
+        var gateOnly = new Option<bool>("--gate-only");
+        var classifierOnly = new Option<bool>("--classifier-only");
+        var version = new Option<string>("--version") { DefaultValueFactory = _ => "1.0.0" };
+        var command = new Command("train", "Train a gate and a fine classifier head on a frozen backbone; write model packs")
+        {
+            backbone, output, cache, views, gateLoss, focalGamma, focalAlpha, balance, synthetic, hardRounds, targetRecall, activation, gateOnly, classifierOnly, version,
+        };
+        dataset.AddTo(command);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var defaults = new TrainingOptions { Dataset = dataset.Read(result), Backbone = BackboneSpec.MobileNetV2(result.GetValue(backbone)!), OutputDirectory = result.GetValue(output)! };
+            var options = defaults with
+            {
+                CacheDirectory = result.GetValue(cache),
+                Version = result.GetValue(version)!,
+                Augmentation = defaults.Augmentation with { Views = result.GetValue(views) },
+                Gate = defaults.Gate with
+                {
+                    Enabled = !result.GetValue(classifierOnly),
+                    Head = defaults.Gate.Head with { Loss = result.GetValue(gateLoss), FocalGamma = result.GetValue(focalGamma), FocalAlpha = result.GetValue(focalAlpha), Balance = result.GetValue(balance) },
+                    SyntheticNegatives = result.GetValue(synthetic),
+                    HardNegativeRounds = result.GetValue(hardRounds),
+                    TargetRecall = result.GetValue(targetRecall),
+                },
+                Classifier = defaults.Classifier with { Enabled = !result.GetValue(gateOnly), Activation = result.GetValue(activation) },
+            };
+            options.Validate();
+
+            TrainingResult trained = null!;
+            await AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .StartAsync(async context =>
+                {
+                    var bars = new Dictionary<TrainingStage, ProgressTask>();
+                    var progress = new SynchronousProgress<TrainingProgress>(p =>
+                    {
+                        if (!bars.TryGetValue(p.Stage, out var bar)) bars[p.Stage] = bar = context.AddTask(p.Stage.ToString(), maxValue: Math.Max(1, p.Total));
+                        bar.MaxValue = Math.Max(1, p.Total);
+                        bar.Value = p.Completed;
+                        if (p.Epoch is { } e && (e.Epoch % 25 == 0 || e.Epoch == e.Epochs))
+                            AnsiConsole.MarkupLine($"[grey]{p.Stage} epoch {e.Epoch}/{e.Epochs}: loss {e.TrainLoss:0.0000}, validation loss {e.ValidationLoss:0.0000}, accuracy {e.ValidationAccuracy:0.000}[/]");
+                    });
+                    trained = await Trainer.RunAsync(options, progress, cancellationToken);
+                    foreach (var bar in bars.Values) bar.Value = bar.MaxValue;
+                });
+
+            var table = new Table().AddColumns("", "value");
+            table.AddRow("images (train / validation / test)", $"{trained.TrainImages} / {trained.ValidationImages} / {trained.TestImages}");
+            table.AddRow("embeddings (computed / cached)", $"{trained.EmbeddingsComputed} / {trained.Embeddings - trained.EmbeddingsComputed}");
+            if (trained.GateTest is { } gate) table.AddRow("gate on test", $"recall {gate.Recall:0.0000}, precision {gate.Precision:0.0000}, ROC AUC {gate.RocAuc:0.0000} at threshold {trained.GateThreshold:0.000}");
+            if (trained.ClassifierTest is { } fine) table.AddRow("classifier on test", $"accuracy {fine.Accuracy:0.0000}");
+            if (trained.GatePackDirectory is { } g) table.AddRow("gate pack", Markup.Escape(g));
+            if (trained.ClassifierPackDirectory is { } c) table.AddRow("classifier pack", Markup.Escape(c));
+            table.AddRow("time (embeddings / total)", $"{trained.EmbeddingTime.TotalSeconds:0.0} s / {trained.TotalTime.TotalSeconds:0.0} s");
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        return command;
+    }
+}
+
+/// <summary>Reports on the caller's thread: <see cref="Progress{T}"/> would post to the thread pool and reorder updates.</summary>
+internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    private readonly Lock _gate = new();
+
+    public void Report(T value)
+    {
+        lock (_gate) report(value);
+    }
+}
