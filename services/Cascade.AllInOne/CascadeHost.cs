@@ -49,7 +49,7 @@ public static class CascadeHost
         builder.AddGrpcEndpoint();
         var app = builder.Build();
         app.MapDefaultEndpoints();
-        if (roles.HasFlag(CascadeRoles.Orchestrator)) app.MapSubmissionEndpoints();
+        if (roles.HasFlag(CascadeRoles.Orchestrator)) app.MapSubmissionEndpoints().MapWebPage();
         var grpcServices = new List<string>();
         if (roles.HasFlag(CascadeRoles.Gate)) grpcServices.Add(app.MapGateGrpc());
         if (roles.HasFlag(CascadeRoles.Classifier)) grpcServices.Add(app.MapClassifierGrpc());

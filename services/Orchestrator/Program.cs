@@ -14,4 +14,5 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapGrpcHealth(app.MapOrchestratorGrpc());
 app.MapSubmissionEndpoints();
+app.MapWebPage();
 app.Run();

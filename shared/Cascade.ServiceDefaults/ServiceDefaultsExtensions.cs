@@ -1,4 +1,6 @@
+using Cascade.ServiceDefaults.Metrics;
 using Cascade.ServiceDefaults.Telemetry;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,6 +19,7 @@ public static class ServiceDefaultsExtensions
         builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [HealthTags.Live]);
         builder.Services.AddCascadeTelemetry(builder.Environment.ApplicationName);
+        builder.Services.AddSingleton(_ => new PrometheusExporter(meter => meter.Name.StartsWith("Cascade", StringComparison.Ordinal)));
         return builder;
     }
 
@@ -26,8 +29,12 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        // Created here so the listener sees every measurement from start-up on.
+        app.Services.GetRequiredService<PrometheusExporter>();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Live) });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready) });
+        // Prometheus scrape endpoint for the Cascade meters.
+        app.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Render(), PrometheusExporter.ContentType));
         return app;
     }
 }

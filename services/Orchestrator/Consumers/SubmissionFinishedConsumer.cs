@@ -1,5 +1,6 @@
 using Cascade.Contracts;
 using Cascade.Orchestrator.Submissions;
+using Cascade.ServiceDefaults.Metrics;
 using MassTransit;
 using MassTransit.Serialization;
 
@@ -19,6 +20,7 @@ public sealed class SubmissionFinishedConsumer(ResultStore results, Orchestrator
     {
         var result = context.Message;
         results.Complete(result, time.GetUtcNow() + options.ResultRetention);
+        ServiceMetrics.RecordFinished(result);
 
         var exchange = await context.GetSendEndpoint(ResultsAddress);
         await exchange.Send(result, s => s.Serializer = RawJson);

@@ -23,6 +23,10 @@ public static class SubmissionEndpoints
             var (id, problem) = await SubmitFormAsync(request, submissions, ct);
             return problem ?? Accepted(id);
         });
+        api.MapGet("/results", (SubmissionService submissions, int? recent) =>
+            recent is null or < 1 or > 200
+                ? Results.Problem("Query parameter 'recent' must be 1..200.", statusCode: StatusCodes.Status400BadRequest)
+                : Results.Ok(submissions.Recent(recent.Value)));
         api.MapGet("/results/{id:guid}", async (Guid id, SubmissionService submissions) =>
             await submissions.GetStatusAsync(id) is { } status ? Results.Ok(status) : Results.NotFound());
         return app;

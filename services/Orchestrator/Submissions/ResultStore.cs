@@ -34,6 +34,11 @@ public sealed class ResultStore
     }
 
     /// <summary>Forgets finished results older than their retention.</summary>
+    /// <summary>The most recently finished results, newest first.</summary>
+    public IReadOnlyList<SubmissionFinished> Recent(int count) =>
+        _entries.Values.Select(e => e.Finished.Task).Where(t => t.IsCompletedSuccessfully).Select(t => t.Result)
+            .OrderByDescending(r => r.FinishedAt).Take(count).ToList();
+
     public void Evict(DateTimeOffset now)
     {
         foreach (var (id, entry) in _entries)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Cascade.Contracts;
 using Cascade.Orchestrator.StateMachines;
 using Cascade.ServiceDefaults.Bus;
+using Cascade.ServiceDefaults.Metrics;
 using MassTransit;
 
 namespace Cascade.Orchestrator.Submissions;
@@ -30,6 +31,7 @@ public sealed class SubmissionService(
     {
         var id = SubmissionIds.For(clientRequestId);
         if (!results.TryAdd(id)) return id;
+        ServiceMetrics.InFlight.Add(1);
         try
         {
             var claimCheck = await images.PutBytes(image.ToArray(), busOptions.MessageData.TimeToLive, cancellationToken).ConfigureAwait(false);
@@ -45,6 +47,7 @@ public sealed class SubmissionService(
         }
         catch
         {
+            ServiceMetrics.InFlight.Add(-1);
             results.Remove(id);
             throw;
         }
@@ -76,6 +79,9 @@ public sealed class SubmissionService(
         var saga = await sagas.Load(id).ConfigureAwait(false);
         return new PendingSubmission(id, saga is null ? SubmissionStatus.Submitted : SubmissionStateMachine.StatusOf(saga.CurrentState));
     }
+
+    /// <summary>The most recently finished results, newest first (the web page's live list).</summary>
+    public IReadOnlyList<SubmissionFinished> Recent(int count) => results.Recent(count);
 
     /// <summary>Results as they finish, for streaming front ends.</summary>
     public IAsyncEnumerable<SubmissionFinished> StreamResultsAsync(CancellationToken cancellationToken) => results.Subscribe(cancellationToken);

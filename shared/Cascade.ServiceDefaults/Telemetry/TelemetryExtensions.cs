@@ -28,7 +28,7 @@ public static class TelemetryExtensions
             .Build());
         services.AddSingleton(_ => Sdk.CreateMeterProviderBuilder()
             .SetResourceBuilder(resource)
-            .AddMeter("Microsoft.AspNetCore.Hosting", "MassTransit", InferenceMetrics.MeterName)
+            .AddMeter("Microsoft.AspNetCore.Hosting", "MassTransit", InferenceMetrics.MeterName, Metrics.ServiceMetrics.MeterName)
             .AddOtlpExporter()
             .Build());
         services.AddHostedService<TelemetryStarter>();
