@@ -1,7 +1,7 @@
 namespace Cascade.Contracts;
 
 /// <summary>Command to the classifier service, sent by the gate for an image it accepted, with the gate's result.</summary>
-public sealed record ClassifyImage
+public sealed record ClassifyImage : ISubmissionMessage
 {
     public required Guid SubmissionId { get; init; }
     public required MessageData<byte[]> Image { get; init; }

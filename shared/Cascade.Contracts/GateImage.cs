@@ -1,7 +1,7 @@
 namespace Cascade.Contracts;
 
 /// <summary>Command to the gate service: does this image show the object at all?</summary>
-public sealed record GateImage
+public sealed record GateImage : ISubmissionMessage
 {
     public required Guid SubmissionId { get; init; }
     public required MessageData<byte[]> Image { get; init; }

@@ -4,7 +4,7 @@ namespace Cascade.Contracts;
 /// A new submission; starts the orchestrator's saga. The image travels by claim check (<see cref="Image"/>),
 /// never inside the message.
 /// </summary>
-public sealed record ImageSubmitted
+public sealed record ImageSubmitted : ISubmissionMessage
 {
     public required Guid SubmissionId { get; init; }
     public string? ClientRequestId { get; init; }

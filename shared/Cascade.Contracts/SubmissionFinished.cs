@@ -6,7 +6,7 @@ namespace Cascade.Contracts;
 /// The one final event per submission, published by the orchestrator. Also the result JSON of the REST API
 /// and of the plain-AMQP results exchange.
 /// </summary>
-public sealed record SubmissionFinished
+public sealed record SubmissionFinished : ISubmissionMessage
 {
     public required Guid SubmissionId { get; init; }
     public string? ClientRequestId { get; init; }

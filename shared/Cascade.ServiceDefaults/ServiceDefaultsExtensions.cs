@@ -17,6 +17,8 @@ public static class ServiceDefaultsExtensions
     {
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        // Trace and span ids in every line's scopes whenever an activity is running (tracing enabled).
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [HealthTags.Live]);
         builder.Services.AddCascadeTelemetry(builder.Environment.ApplicationName);
         builder.Services.AddSingleton(_ => new PrometheusExporter(meter => meter.Name.StartsWith("Cascade", StringComparison.Ordinal)));

@@ -50,6 +50,7 @@ public static class BusExtensions
         where TEndpoint : IReceiveEndpointConfigurator
     {
         cfg.UseMessageData(context.GetRequiredService<IMessageDataRepository>());
+        cfg.UseConsumeFilter(typeof(SubmissionLogScopeFilter<>), context);
         cfg.ConfigureEndpoints(context);
     }
 }
