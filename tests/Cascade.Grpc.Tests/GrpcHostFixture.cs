@@ -1,52 +1,27 @@
-using System.Net;
-using System.Net.Sockets;
-using Cascade.AllInOne;
 using Cascade.Grpc.Client;
-using Cascade.ServiceDefaults;
-using Microsoft.AspNetCore.Builder;
 
 namespace Cascade.Grpc.Tests;
 
-/// <summary>The all-in-one stack on real Kestrel (in-memory bus, real models), with its gRPC endpoint on a free port.</summary>
+/// <summary>The live all-in-one stack with a small receive limit, and our client on its gRPC endpoint.</summary>
 public sealed class GrpcHostFixture : IAsyncLifetime
 {
     public const int MaxReceiveMessageSize = 4 * 1024 * 1024;
-    private WebApplication? _app;
+    private LiveCascadeHost? _host;
 
-    public int GrpcPort { get; } = FreePort();
-    public Uri Address => new($"http://127.0.0.1:{GrpcPort}");
+    public int GrpcPort => _host!.GrpcPort;
+    public Uri Address => _host!.GrpcAddress;
     public GrpcClient Client { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        _app = CascadeHost.BuildAllInOne(
-        [
-            $"--urls=http://127.0.0.1:{FreePort()}",
-            $"--Grpc:Port={GrpcPort}",
-            $"--Grpc:MaxReceiveMessageSize={MaxReceiveMessageSize}",
-            $"--Inference:ModelDirectory={SharedAssets.ModelDirectory}",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
-        await _app.StartAsync();
-        await _app.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        _host = await LiveCascadeHost.StartAsync($"--Grpc:MaxReceiveMessageSize={MaxReceiveMessageSize}");
         Client = GrpcClient.Create(Address);
     }
 
     public async Task DisposeAsync()
     {
         Client.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        if (_host is not null) await _host.DisposeAsync();
     }
 }
 
