@@ -17,6 +17,11 @@ public static class SharedAssets
     public static string Data => Path.Combine(SharedRoot, "data");
     public static string Models => Path.Combine(SharedRoot, "models");
     public static string Packs => Path.Combine(RepoRoot, "packs");
+    public static string Bears => Path.Combine(Data, "bears");
+    public static string Negatives => Path.Combine(Data, "negatives");
+    public static string ExtraBears => Path.Combine(Data, "extra_bears");
+    /// <summary>The float32 MobileNetV2 the training backbone uses.</summary>
+    public static string MobileNetV2Fp32 => Path.Combine(Models, "mobilenetv2-12-fp32.onnx");
     public static string ModelDirectory => InstalledModels.Value;
 
     public static IReadOnlyList<string> Photos(string relativeFolder) =>
