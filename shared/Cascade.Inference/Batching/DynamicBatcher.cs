@@ -11,6 +11,8 @@ namespace Cascade.Inference.Batching;
 /// Callers preprocess on their own threads, so decoding the next images overlaps inference of this batch.
 /// The queue is bounded: when full, <see cref="InferAsync"/> throws <see cref="OverloadedException"/> at once.
 /// A cancelled caller is dropped from the batch it waited for.
+/// The model runs on the batcher's own thread: an ONNX Runtime call blocks for tens of milliseconds, and on
+/// thread-pool threads two busy models starve the pool that the bus and the web host need on a small machine.
 /// </summary>
 public sealed class DynamicBatcher : IAsyncDisposable
 {
@@ -18,7 +20,8 @@ public sealed class DynamicBatcher : IAsyncDisposable
     private readonly BatchingOptions _options;
     private readonly int _maxBatch;
     private readonly Channel<Request> _queue;
-    private readonly Task _loop;
+    private readonly Thread _thread;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly KeyValuePair<string, object?> _modelTag;
 
     public DynamicBatcher(ModelPack model, BatchingOptions options)
@@ -33,7 +36,8 @@ public sealed class DynamicBatcher : IAsyncDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _loop = Task.Factory.StartNew(RunLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _thread = new Thread(RunLoop) { IsBackground = true, Name = $"batcher {model.Manifest.Name}" };
+        _thread.Start();
     }
 
     public ModelPack Model => _model;
@@ -52,29 +56,36 @@ public sealed class DynamicBatcher : IAsyncDisposable
         {
             request.Release();
             InferenceMetrics.Overloaded.Add(1, _modelTag);
-            if (_loop.IsCompleted) throw new ObjectDisposedException(nameof(DynamicBatcher), $"The batcher for {_model.DisplayName} is stopped.");
+            if (_stopped.Task.IsCompleted) throw new ObjectDisposedException(nameof(DynamicBatcher), $"The batcher for {_model.DisplayName} is stopped.");
             throw new OverloadedException(_model.DisplayName, _options.QueueCapacity);
         }
         return request.Completion.Task;
     }
 
-    private async Task RunLoopAsync()
+    private void RunLoop()
     {
         var batch = new List<Request>(_maxBatch);
         var input = new float[_maxBatch * _model.InputElements];
         var output = new float[_maxBatch * _model.Classes];
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            if (!TryTakeLive(reader, out var first)) continue;
-            batch.Add(first);
-            await FillBatchAsync(reader, batch).ConfigureAwait(false);
-            RunBatch(batch, input, output);
-            batch.Clear();
+            while (WaitToRead(reader, Timeout.InfiniteTimeSpan))
+            {
+                if (!TryTakeLive(reader, out var first)) continue;
+                batch.Add(first);
+                FillBatch(reader, batch);
+                RunBatch(batch, input, output);
+                batch.Clear();
+            }
+        }
+        finally
+        {
+            _stopped.TrySetResult();
         }
     }
 
-    private async Task FillBatchAsync(ChannelReader<Request> reader, List<Request> batch)
+    private void FillBatch(ChannelReader<Request> reader, List<Request> batch)
     {
         var closesAt = batch[0].EnqueuedAt + (long)(_options.MaxWait.TotalSeconds * Stopwatch.Frequency);
         while (batch.Count < _maxBatch)
@@ -85,17 +96,17 @@ public sealed class DynamicBatcher : IAsyncDisposable
                 continue;
             }
             var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), closesAt);
-            if (remaining <= TimeSpan.Zero) return;
-            using var timeout = new CancellationTokenSource(remaining);
-            try
-            {
-                if (!await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false)) return;
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            if (remaining <= TimeSpan.Zero || !WaitToRead(reader, remaining)) return;
         }
+    }
+
+    /// <summary>Blocks this (dedicated) thread until a request is queued: false when the queue completed or <paramref name="timeout"/> passed.</summary>
+    private static bool WaitToRead(ChannelReader<Request> reader, TimeSpan timeout)
+    {
+        var ready = reader.WaitToReadAsync();
+        if (ready.IsCompleted) return ready.Result;
+        var wait = ready.AsTask();
+        return wait.Wait(timeout) && wait.Result;
     }
 
     /// <summary>Reads the next request whose caller is still waiting; cancelled ones are released here.</summary>
@@ -154,7 +165,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        await _stopped.Task.ConfigureAwait(false);
     }
 
     private sealed class Request(float[] input, long enqueuedAt)

@@ -59,6 +59,9 @@ public sealed class SessionFactory
         };
         // Idle ORT worker threads spin by default, taking the cores that decode the next images away from them.
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", _options.AllowSpinning ? "1" : "0");
+        // int8 models: x64 CPUs without VNNI overflow in ONNX Runtime's u8s8 kernels, which cost the int8 gate
+        // 4 points of recall on such machines (0.922 instead of 0.961). U8U8 kernels are exact there, and slower.
+        options.AddSessionConfigEntry("session.x64quantprecision", "1");
         return options;
     }
 }
