@@ -38,7 +38,7 @@ public sealed class InferenceBench(BenchReport report, TimeSpan modelDuration, i
 
     private async Task<(LatencyStats Stats, double AcceptedShare)> MeasureCascadeAsync(string label, CascadePipeline pipeline, IReadOnlyList<byte[]> images)
     {
-        await CascadeAsync(pipeline, images.Take(Math.Min(images.Count, 64)).ToList()); // warm-up
+        await CascadeAsync(pipeline, images); // warm-up: one whole pass, as for the services (see EndToEndBench)
         var (cascade, acceptedShare) = await CascadeAsync(pipeline, images);
         cascade = cascade with { Name = $"in-process cascade, concurrency {concurrency}" };
         report.Add(label, cascade);
