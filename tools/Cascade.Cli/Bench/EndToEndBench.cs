@@ -20,7 +20,10 @@ public sealed class EndToEndBench(BenchReport report, int concurrency, TimeSpan 
         await using (var cascade = pipeline())
         {
             var bench = new InferenceBench(report, TimeSpan.Zero, concurrency);
+            var cpu = CpuTime.Start();
             inProcess = (await bench.CascadeOnlyAsync("30% bears", cascade, images)).PerSecond;
+            // Warm-up and measured pass: two passes over the images.
+            report.Note($"in-process cascade: {cpu.MillisecondsPer(2 * images.Count):0.0} ms of this process's CPU per image.");
         }
 
         foreach (var transport in new[] { "InMemory", "RabbitMq" })
@@ -74,7 +77,9 @@ public sealed class EndToEndBench(BenchReport report, int concurrency, TimeSpan 
         // serialization), and with a short warm-up they paid their tiered JIT inside the measurement: JIT took
         // 11% of the CPU of a run with 64 warm-up images.
         await load.RunAsync(images, images.Count, concurrency, cancellationToken);
+        var cpu = CpuTime.Start();
         var closed = await load.RunAsync(images, images.Count, concurrency, cancellationToken);
+        report.Note($"{transport}: {cpu.MillisecondsPer(images.Count):0.0} ms of this process's CPU per image (the broker's not counted).");
         report.Add($"end to end, {transport}", new LatencyStats($"closed loop, concurrency {concurrency}", closed.Images, closed.Seconds, closed.P50Ms, closed.P95Ms, closed.P99Ms));
 
         var half = closed.ImagesPerSecond / 2;

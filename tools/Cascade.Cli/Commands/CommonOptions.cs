@@ -22,11 +22,12 @@ internal sealed class CommonOptions
     public Option<int> Threads { get; } = new("--threads") { Description = "ONNX Runtime intra-op threads (0 = all cores)" };
     public Option<int> MaxBatch { get; } = new("--max-batch") { Description = "Dynamic batching: largest batch", DefaultValueFactory = _ => new BatchingOptions().MaxBatchSize };
     public Option<double> MaxWaitMs { get; } = new("--max-wait-ms") { Description = "Dynamic batching: longest wait for a batch to fill, ms", DefaultValueFactory = _ => new BatchingOptions().MaxWait.TotalMilliseconds };
+    public Option<bool> FastInt8 { get; } = new("--fast-int8") { Description = "int8 models: ONNX Runtime's fast u8s8 kernels, which lose accuracy on x64 CPUs without VNNI" };
     public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Log model loading and providers" };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { ModelDirectory, Gate, Classifier, Provider, Threads, MaxBatch, MaxWaitMs, Verbose })
+        foreach (var option in new Option[] { ModelDirectory, Gate, Classifier, Provider, Threads, MaxBatch, MaxWaitMs, FastInt8, Verbose })
             command.Options.Add(option);
         foreach (var option in new Option[] { Threads, MaxBatch })
             option.Validators.Add(r =>
@@ -42,6 +43,7 @@ internal sealed class CommonOptions
             ModelDirectory = result.GetValue(ModelDirectory)!,
             ExecutionProvider = result.GetValue(Provider),
             IntraOpThreads = result.GetValue(Threads),
+            ExactInt8 = !result.GetValue(FastInt8),
             Batching = new BatchingOptions
             {
                 MaxBatchSize = result.GetValue(MaxBatch),
