@@ -12,5 +12,10 @@ public sealed record GateOptions
     public string Pack { get; init; } = DefaultPack;
     /// <summary>Overrides the pack's own threshold when set.</summary>
     public float? Threshold { get; init; }
+    /// <summary>
+    /// Forward the gate's decode of accepted images to the classifier (through the claim-check store), so that a
+    /// classifier that resizes the same way does not decode again. Off: the classifier always decodes the image.
+    /// </summary>
+    public bool ForwardPixels { get; init; } = true;
     public ConsumerLimits Endpoint { get; init; } = new();
 }

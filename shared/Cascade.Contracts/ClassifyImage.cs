@@ -6,4 +6,6 @@ public sealed record ClassifyImage : ISubmissionMessage
     public required Guid SubmissionId { get; init; }
     public required MessageData<byte[]> Image { get; init; }
     public required GateResult Gate { get; init; }
+    /// <summary>The gate's decode of <see cref="Image"/>, when the gate forwards it.</summary>
+    public DecodedPixels? Pixels { get; init; }
 }

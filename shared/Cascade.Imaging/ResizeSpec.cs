@@ -13,6 +13,9 @@ public sealed record ResizeSpec(ResizeMode Mode, int Width, int Height, int Shor
 {
     public static ResizeSpec ImageNet { get; } = new(ResizeMode.ShortSideCrop, 224, 224, 256);
 
+    /// <summary>Stable text form, e.g. <c>short-side 256, crop 224x224</c>: a stage compares it with its own to tell whether a decode done elsewhere fits it.</summary>
+    public override string ToString() => Mode == ResizeMode.ShortSideCrop ? $"short-side {ShortSide}, crop {Width}x{Height}" : $"stretch {Width}x{Height}";
+
     public void Validate()
     {
         if (Width <= 0 || Height <= 0) throw new ArgumentException($"Input size must be positive, was {Width}x{Height}.");

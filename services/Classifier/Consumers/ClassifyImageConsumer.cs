@@ -5,18 +5,19 @@ using MassTransit;
 
 namespace Cascade.Classifier.Consumers;
 
-/// <summary>Stage 2: per-label scores and the chosen label for an image the gate accepted.</summary>
-public sealed class ClassifyImageConsumer(LoadedModel<ClassifierStage> model) : IConsumer<ClassifyImage>
+/// <summary>Stage 2: per-label scores and the chosen label for an image the gate accepted (on the gate's decode when it fits).</summary>
+public sealed class ClassifyImageConsumer(LoadedModel<ClassifierStage> model, PixelForwarding forwarding) : IConsumer<ClassifyImage>
 {
     public const string StageName = "classifier";
 
     public async Task Consume(ConsumeContext<ClassifyImage> context)
     {
         var message = context.Message;
-        if (await model.RunAsync<ClassifierStage, ClassifierOutcome>(context, message.SubmissionId, message.Image, StageName) is not var (outcome, stageMs))
-            return;
+        using var run = await model.RunAsync<ClassifierStage, ClassifierOutcome>(context, message.SubmissionId, message.Image, StageName, forwarding, message.Pixels);
+        if (run is null) return;
+        var outcome = run.Outcome;
         var scores = outcome.Decision.Scores.Select(s => new LabelScore(s.Label, s.Score, s.Threshold)).ToArray();
-        var result = new ClassifierResult(scores, new ModelInfo(outcome.Model, outcome.ModelVersion), outcome.Timing.ToContract(stageMs));
+        var result = new ClassifierResult(scores, new ModelInfo(outcome.Model, outcome.ModelVersion), outcome.Timing.ToContract(run.StageMs));
         await context.Publish(new ImageClassified { SubmissionId = message.SubmissionId, Label = outcome.Decision.Label, Gate = message.Gate, Classifier = result });
     }
 }

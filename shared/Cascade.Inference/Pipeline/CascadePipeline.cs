@@ -25,14 +25,13 @@ public sealed class CascadePipeline(GateStage gate, ClassifierStage classifier) 
             return Combine(gateOutcome, classifierOutcome, started);
         }
 
-        var decodeStarted = Stopwatch.GetTimestamp();
-        using var decoded = Gate.Scorer.Decoder.Decode(image.Span, Gate.Scorer.Pack.Resize);
-        var decodeMs = Stopwatch.GetElapsedTime(decodeStarted).TotalMilliseconds;
-        var gateResult = await Gate.RunAsync(decoded, cancellationToken).ConfigureAwait(false);
         // The shared decode is charged to the gate, which is where it happens in the services too.
-        gateResult = gateResult with { Timing = gateResult.Timing with { PreprocessMs = gateResult.Timing.PreprocessMs + decodeMs } };
-        var classified = gateResult.Decision.Accepted ? await Classifier.RunAsync(decoded, cancellationToken).ConfigureAwait(false) : null;
-        return Combine(gateResult, classified, started);
+        var (gateResult, decoded) = await Gate.RunKeepingDecodeAsync(image, cancellationToken).ConfigureAwait(false);
+        using (decoded)
+        {
+            var classified = gateResult.Decision.Accepted ? await Classifier.RunAsync(decoded, cancellationToken).ConfigureAwait(false) : null;
+            return Combine(gateResult, classified, started);
+        }
     }
 
     private static CascadeResult Combine(GateOutcome gate, ClassifierOutcome? classifier, long started)

@@ -27,25 +27,31 @@ public sealed class ModelScorer : IAsyncDisposable
     public async Task<(float[] Probabilities, StageTiming Timing)> ScoreAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
-        var input = ArrayPool<float>.Shared.Rent(Pack.InputElements);
-        try
-        {
-            using var decoded = _decoder.Decode(image.Span, Pack.Resize);
-            Pack.Layout.Write(decoded, input);
-        }
-        catch (Exception e)
-        {
-            ArrayPool<float>.Shared.Return(input);
-            if (e is ImageException imageError) InferenceMetrics.ImageErrors.Add(1, new KeyValuePair<string, object?>("code", imageError.ErrorCode));
-            throw;
-        }
-        return await InferAsync(input, started, cancellationToken).ConfigureAwait(false);
+        using var decoded = Decode(image.Span);
+        return await ScoreAsync(decoded, started, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Scores an image decoded already (it must have been resized with <see cref="ModelPack.Resize"/>).</summary>
-    public Task<(float[] Probabilities, StageTiming Timing)> ScoreAsync(DecodedImage decoded, CancellationToken cancellationToken = default)
+    public Task<(float[] Probabilities, StageTiming Timing)> ScoreAsync(DecodedImage decoded, CancellationToken cancellationToken = default) =>
+        ScoreAsync(decoded, Stopwatch.GetTimestamp(), cancellationToken);
+
+    /// <summary>Decodes with the pack's resize; image errors are counted by code.</summary>
+    public DecodedImage Decode(ReadOnlySpan<byte> image)
     {
-        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return _decoder.Decode(image, Pack.Resize);
+        }
+        catch (ImageException e)
+        {
+            InferenceMetrics.ImageErrors.Add(1, new KeyValuePair<string, object?>("code", e.ErrorCode));
+            throw;
+        }
+    }
+
+    /// <param name="started">When preprocessing began (before decoding, when the caller decoded).</param>
+    internal Task<(float[] Probabilities, StageTiming Timing)> ScoreAsync(DecodedImage decoded, long started, CancellationToken cancellationToken)
+    {
         var input = ArrayPool<float>.Shared.Rent(Pack.InputElements);
         try
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Cascade.Imaging;
 using Cascade.Inference.Packs;
 
@@ -15,7 +16,27 @@ public abstract class ModelStage<TOutcome>(ModelScorer scorer) : IAsyncDisposabl
         return Decide(probabilities, timing);
     }
 
-    /// <summary>Runs on an image decoded already with the pack's resize (the in-process cascade shares one decode).</summary>
+    /// <summary>
+    /// Decodes the image, runs on it, and hands the decoded image back (the caller disposes it) so that a next
+    /// stage that resizes the same way need not decode again. Preprocessing time includes the decode.
+    /// </summary>
+    public async Task<(TOutcome Outcome, DecodedImage Decoded)> RunKeepingDecodeAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var decoded = Scorer.Decode(image.Span);
+        try
+        {
+            var (probabilities, timing) = await Scorer.ScoreAsync(decoded, started, cancellationToken).ConfigureAwait(false);
+            return (Decide(probabilities, timing), decoded);
+        }
+        catch
+        {
+            decoded.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs on an image decoded already with the pack's resize (shared from the stage before).</summary>
     public async Task<TOutcome> RunAsync(DecodedImage image, CancellationToken cancellationToken = default)
     {
         var (probabilities, timing) = await Scorer.ScoreAsync(image, cancellationToken).ConfigureAwait(false);

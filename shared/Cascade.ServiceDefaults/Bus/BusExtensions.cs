@@ -1,4 +1,5 @@
 using MassTransit;
+using Cascade.ServiceDefaults.Models;
 using MassTransit.MessageData;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,9 +18,18 @@ public static class BusExtensions
         var options = configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<IMessageDataRepository>(sp => options.Transport == BusTransport.RabbitMq
-            ? new FileSystemMessageDataRepository(Directory.CreateDirectory(options.MessageData.Path))
-            : new ExpiringInMemoryMessageDataRepository(sp.GetRequiredService<TimeProvider>()));
+        if (options.Transport == BusTransport.RabbitMq)
+        {
+            services.AddSingleton<IMessageDataRepository>(_ => new FileSystemMessageDataRepository(Directory.CreateDirectory(options.MessageData.Path)));
+            services.AddSingleton<IDeletableClaimChecks>(_ => new FileSystemClaimChecks(Directory.CreateDirectory(options.MessageData.Path)));
+        }
+        else
+        {
+            services.AddSingleton<ExpiringInMemoryMessageDataRepository>();
+            services.AddSingleton<IMessageDataRepository>(sp => sp.GetRequiredService<ExpiringInMemoryMessageDataRepository>());
+            services.AddSingleton<IDeletableClaimChecks>(sp => sp.GetRequiredService<ExpiringInMemoryMessageDataRepository>());
+        }
+        services.AddSingleton<PixelForwarding>();
 
         services.AddMassTransit(bus =>
         {

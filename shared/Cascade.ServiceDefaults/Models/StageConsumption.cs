@@ -6,21 +6,42 @@ using MassTransit;
 
 namespace Cascade.ServiceDefaults.Models;
 
-/// <summary>What the gate and classifier consumers share: fetch the claim-checked image, run the stage, turn image errors into <see cref="StageFailed"/>.</summary>
+/// <summary>One stage's work on one message: its outcome, the image it decoded (dispose it) and the whole stage time.</summary>
+public sealed record StageRun<TOutcome>(TOutcome Outcome, DecodedImage Decoded, ResizeSpec Resize, double StageMs) : IDisposable
+{
+    public void Dispose() => Decoded.Dispose();
+}
+
+/// <summary>What the gate and classifier consumers share: fetch the image (or take the forwarded decode), run the stage, turn image errors into <see cref="StageFailed"/>.</summary>
 public static class StageConsumption
 {
-    /// <summary>The stage's outcome and the whole stage time, or null when the image was refused (StageFailed is published, no retry).</summary>
-    public static async Task<(TOutcome Outcome, double StageMs)?> RunAsync<TStage, TOutcome>(this LoadedModel<TStage> model, ConsumeContext context,
-        Guid submissionId, MessageData<byte[]> image, string stageName)
+    /// <summary>The stage's run, or null when the image was refused (StageFailed is published, no retry).</summary>
+    /// <param name="forwarded">The previous stage's decode, used instead of decoding <paramref name="image"/> when it fits.</param>
+    public static async Task<StageRun<TOutcome>?> RunAsync<TStage, TOutcome>(this LoadedModel<TStage> model, ConsumeContext context,
+        Guid submissionId, MessageData<byte[]> image, string stageName, PixelForwarding forwarding, DecodedPixels? forwarded = null)
         where TStage : ModelStage<TOutcome>
     {
         var started = Stopwatch.GetTimestamp();
         var stage = await model.Stage.ConfigureAwait(false);
-        var bytes = await image.Value.ConfigureAwait(false);
+        var resize = stage.Scorer.Pack.Resize;
         try
         {
-            var outcome = await stage.RunAsync(bytes, context.CancellationToken).ConfigureAwait(false);
-            return (outcome, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (await forwarding.TakeAsync(forwarded, resize, context.CancellationToken).ConfigureAwait(false) is { } decoded)
+            {
+                try
+                {
+                    var outcome = await stage.RunAsync(decoded, context.CancellationToken).ConfigureAwait(false);
+                    return new StageRun<TOutcome>(outcome, decoded, resize, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+                catch
+                {
+                    decoded.Dispose();
+                    throw;
+                }
+            }
+            var bytes = await image.Value.ConfigureAwait(false);
+            var (result, ownDecode) = await stage.RunKeepingDecodeAsync(bytes, context.CancellationToken).ConfigureAwait(false);
+            return new StageRun<TOutcome>(result, ownDecode, resize, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (ImageException e)
         {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Cascade.Contracts;
+using Cascade.Imaging;
 using Cascade.Orchestrator.Submissions;
 using Cascade.Services.Tests.Fixtures;
 
@@ -84,6 +85,23 @@ public sealed class CascadeOverRabbitMqTests(RabbitStack stack)
         results.Should().OnlyContain(r => r.Status == SubmissionStatus.Completed);
         (stack.ClassifierACounter.Consumed<ClassifyImage>() - before.Item1).Should().BePositive();
         (stack.ClassifierBCounter.Consumed<ClassifyImage>() - before.Item2).Should().BePositive();
+    }
+
+    [Fact]
+    public async Task The_gates_decode_reaches_the_classifier_and_is_deleted_once_used()
+    {
+        var photo = TestImages.Teddy(3);
+        using var decoded = new ImageDecoder().Decode(photo, ResizeSpec.ImageNet);
+
+        var result = await stack.Submissions.ClassifyAsync(photo);
+
+        result.Status.Should().Be(SubmissionStatus.Completed);
+        var command = stack.ClassifierACounter.Messages<ClassifyImage>().Concat(stack.ClassifierBCounter.Messages<ClassifyImage>())
+            .Single(m => m.SubmissionId == result.SubmissionId);
+        command.Pixels.Should().NotBeNull();
+        (command.Pixels!.Width, command.Pixels.Height, command.Pixels.Resize).Should().Be((decoded.Width, decoded.Height, "short-side 256, crop 224x224"));
+        File.Exists(Path.Combine([stack.MessageDataPath, .. command.Pixels.Address.Segments[0].Split(':').Skip(1)])).Should().BeFalse();
+        File.Exists(Path.Combine([stack.MessageDataPath, .. command.Image.Address.Segments[0].Split(':').Skip(1)])).Should().BeTrue("the image itself stays for its time to live");
     }
 
     [Fact]

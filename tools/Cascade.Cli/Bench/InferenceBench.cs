@@ -32,13 +32,13 @@ public sealed class InferenceBench(BenchReport report, TimeSpan modelDuration, i
         return ratio;
     }
 
-    /// <summary>The in-process cascade alone, after a warm-up.</summary>
-    public async Task<LatencyStats> CascadeOnlyAsync(string label, CascadePipeline pipeline, IReadOnlyList<byte[]> images) =>
-        (await MeasureCascadeAsync(label, pipeline, images)).Stats;
+    /// <summary>One pass of the in-process cascade over <paramref name="images"/>, not reported (the caller warms up).</summary>
+    public async Task<LatencyStats> CascadePassAsync(CascadePipeline pipeline, IReadOnlyList<byte[]> images) =>
+        (await CascadeAsync(pipeline, images)).Stats with { Name = $"in-process cascade, concurrency {concurrency}" };
 
     private async Task<(LatencyStats Stats, double AcceptedShare)> MeasureCascadeAsync(string label, CascadePipeline pipeline, IReadOnlyList<byte[]> images)
     {
-        await CascadeAsync(pipeline, images); // warm-up: one whole pass, as for the services (see EndToEndBench)
+        await CascadeAsync(pipeline, images); // warm-up: one whole pass (see EndToEndBench)
         var (cascade, acceptedShare) = await CascadeAsync(pipeline, images);
         cascade = cascade with { Name = $"in-process cascade, concurrency {concurrency}" };
         report.Add(label, cascade);
