@@ -16,6 +16,7 @@ public static class OrchestratorServiceExtensions
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ResultStore>();
+        services.AddSingleton<FinishSubmissionActivity>();
         services.AddSingleton<SubmissionService>();
         services.AddHostedService<DeadlineMonitor>();
         services.AddHostedService<ClaimCheckJanitor>();
@@ -29,7 +30,6 @@ public static class OrchestratorServiceExtensions
     public static IBusRegistrationConfigurator AddOrchestratorConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddSagaStateMachine<SubmissionStateMachine, SubmissionState, SubmissionStateMachineDefinition>().InMemoryRepository();
-        bus.AddConsumer<SubmissionFinishedConsumer, SubmissionFinishedConsumerDefinition>();
         bus.AddConsumer<AmqpSubmissionConsumer, AmqpSubmissionConsumerDefinition>();
         return bus;
     }

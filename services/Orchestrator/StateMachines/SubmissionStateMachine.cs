@@ -5,8 +5,9 @@ namespace Cascade.Orchestrator.StateMachines;
 
 /// <summary>
 /// One saga per submission: Gating, then Classifying when the gate accepts, ending Completed, Rejected,
-/// Failed or TimedOut. Entering a final state publishes the one <see cref="SubmissionFinished"/> and removes
-/// the instance, so late or duplicate answers find no saga and are discarded: they cannot change a result.
+/// Failed or TimedOut. Entering a final state finishes the submission (<see cref="FinishSubmissionActivity"/>:
+/// the one <see cref="SubmissionFinished"/>) and removes the instance, so late or duplicate answers find no saga
+/// and are discarded: they cannot change a result.
 /// </summary>
 public sealed class SubmissionStateMachine : MassTransitStateMachine<SubmissionState>
 {
@@ -80,7 +81,7 @@ public sealed class SubmissionStateMachine : MassTransitStateMachine<SubmissionS
         foreach (var final in new[] { Completed, Rejected, Failed, TimedOut })
         {
             WhenEnter(final, b => b
-                .Publish(c => Result(c.Saga, final, time.GetUtcNow()))
+                .Activity(x => x.OfType<FinishSubmissionActivity>())
                 .Finalize());
         }
         SetCompletedWhenFinalized();
@@ -121,9 +122,10 @@ public sealed class SubmissionStateMachine : MassTransitStateMachine<SubmissionS
     private static string Describe<T>(Fault<T> fault) =>
         fault.Exceptions.FirstOrDefault() is { } e ? $"{e.ExceptionType}: {e.Message}" : "faulted";
 
-    private static SubmissionFinished Result(SubmissionState saga, State final, DateTimeOffset now)
+    /// <summary>The final event of a saga that has just entered its final state.</summary>
+    public static SubmissionFinished Result(SubmissionState saga, DateTimeOffset now)
     {
-        var status = Enum.Parse<SubmissionStatus>(final.Name);
+        var status = Enum.Parse<SubmissionStatus>(saga.CurrentState);
         Verdict? verdict = status switch
         {
             SubmissionStatus.Rejected => Verdict.NoObject,

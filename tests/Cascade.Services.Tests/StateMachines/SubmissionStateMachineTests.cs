@@ -1,6 +1,7 @@
 using Cascade.Contracts;
 using Cascade.Orchestrator;
 using Cascade.Orchestrator.StateMachines;
+using Cascade.Orchestrator.Submissions;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +21,9 @@ public sealed class SubmissionStateMachineTests : IAsyncLifetime
         _provider = new ServiceCollection()
             .AddSingleton(new OrchestratorOptions { StageTimeout = TimeSpan.FromSeconds(30) })
             .AddSingleton(TimeProvider.System)
+            .AddSingleton<ResultStore>()
+            .AddSingleton<FinishSubmissionActivity>()
+            .AddLogging()
             .AddMassTransitTestHarness(x => x.AddSagaStateMachine<SubmissionStateMachine, SubmissionState>())
             .BuildServiceProvider(true);
         _harness = _provider.GetRequiredService<ITestHarness>();
@@ -46,6 +50,8 @@ public sealed class SubmissionStateMachineTests : IAsyncLifetime
         finished.Status.Should().Be(SubmissionStatus.Completed);
         finished.Verdict.Should().Be(Verdict.Label);
         finished.Label.Should().Be("teddy");
+        _provider.GetRequiredService<ResultStore>().TryGet(id, out var stored).Should().BeTrue("the result is visible to queries at once");
+        (await stored.WaitAsync(TimeSpan.FromSeconds(5))).Should().BeEquivalentTo(finished);
         (await _saga.NotExists(id)).Should().BeNull("a finished saga is removed, so late answers are discarded");
     }
 
