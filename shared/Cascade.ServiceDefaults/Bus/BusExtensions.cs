@@ -1,6 +1,5 @@
 using MassTransit;
 using Cascade.ServiceDefaults.Models;
-using MassTransit.MessageData;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,8 +19,9 @@ public static class BusExtensions
         services.TryAddSingleton(TimeProvider.System);
         if (options.Transport == BusTransport.RabbitMq)
         {
-            services.AddSingleton<IMessageDataRepository>(_ => new FileSystemMessageDataRepository(Directory.CreateDirectory(options.MessageData.Path)));
-            services.AddSingleton<IDeletableClaimChecks>(_ => new FileSystemClaimChecks(Directory.CreateDirectory(options.MessageData.Path)));
+            services.AddSingleton(_ => new FileSystemClaimCheckRepository(Directory.CreateDirectory(options.MessageData.Path)));
+            services.AddSingleton<IMessageDataRepository>(sp => sp.GetRequiredService<FileSystemClaimCheckRepository>());
+            services.AddSingleton<IDeletableClaimChecks>(sp => sp.GetRequiredService<FileSystemClaimCheckRepository>());
         }
         else
         {
