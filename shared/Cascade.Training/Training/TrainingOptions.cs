@@ -90,8 +90,11 @@ public sealed record ClassifierTrainingOptions
     public HeadActivation Activation { get; init; } = HeadActivation.Sigmoid;
     /// <summary>As <see cref="GateTrainingOptions.ZeroShotGroups"/>; default ImageNet teddy, brown, black, polar, sloth bear and all of them.</summary>
     public IReadOnlyList<int[]> ZeroShotGroups { get; init; } = [[850], [294], [295], [296], [297], [294, 295, 296, 297, 850]];
-    /// <summary>As <see cref="GateTrainingOptions.MirrorAverage"/>; the classifier only runs on images the gate accepted, so its cost matters less.</summary>
-    public bool MirrorAverage { get; init; }
+    /// <summary>
+    /// As <see cref="GateTrainingOptions.MirrorAverage"/>. On by default: it fixed 2 of 16 fine errors in 5-fold CV, and the
+    /// classifier only runs on images the gate accepted, so its doubled backbone cost matters less (the gate's did not improve).
+    /// </summary>
+    public bool MirrorAverage { get; init; } = true;
     /// <summary>Sigmoid only: negatives and other positives train every output towards 0, teaching "none of these".</summary>
     public bool NoneOfTheseExamples { get; init; } = true;
     /// <summary>Recall per label the calibrated "none of these" thresholds keep on the validation split.</summary>
