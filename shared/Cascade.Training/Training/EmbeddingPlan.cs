@@ -5,16 +5,17 @@ using Cascade.Training.Synthetic;
 namespace Cascade.Training.Training;
 
 /// <summary>
-/// Which embeddings a run needs: the centre view of every image (and its mirror when a head averages over both),
-/// augmented views of training images, and the synthetic negatives (training ones, then the mining pool). Views of
-/// one image are adjacent so it decodes once per scale.
+/// Which embeddings a run needs: the centre view of every image, its mirror for validation and test images when a
+/// head averages over both (training images already have mirrored augmented views), augmented views of training
+/// images, and the synthetic negatives (training ones, then the mining pool). Views of one image are adjacent so it
+/// decodes once per scale.
 /// </summary>
 internal sealed class EmbeddingPlan
 {
     public required List<EmbeddingRequest> Requests { get; init; }
     /// <summary>Per dataset sample: the request index of its centre view and of its augmented views.</summary>
     public required int[] Centre { get; init; }
-    /// <summary>Per dataset sample: the request index of its mirrored centre view; empty unless a head uses mirror averaging.</summary>
+    /// <summary>Per dataset sample: the request index of its mirrored centre view, -1 for training images; empty unless a head uses mirror averaging.</summary>
     public required int[] CentreMirror { get; init; }
     public required int[][] Augmented { get; init; }
     public required int[] SyntheticTrain { get; init; }
@@ -33,7 +34,8 @@ internal sealed class EmbeddingPlan
             var sample = dataset.Samples[i];
             centre[i] = requests.Count;
             requests.Add(EmbeddingRequest.ForFile(sample.Path, sample.ContentHash, AugmentationView.Centre(shortSide)));
-            if (mirrored)
+            if (mirrored && sample.Split == DatasetSplit.Train) centreMirror[i] = -1;
+            else if (mirrored)
             {
                 centreMirror[i] = requests.Count;
                 requests.Add(EmbeddingRequest.ForFile(sample.Path, sample.ContentHash, AugmentationView.CentreMirror(shortSide)));

@@ -144,15 +144,17 @@ public static class Trainer
     }
 
     /// <summary>
-    /// Head features per embedding request. With mirror averaging, each image's centre row is the mean over it and its
-    /// mirror, exactly what the exported pack computes, so training, calibration and test scores see what the services
-    /// will; augmented views and synthetic negatives stay single views.
+    /// Head features per embedding request. With mirror averaging, the centre row of each validation and test image is
+    /// the mean over it and its mirror, exactly what the exported pack computes, so calibration and test scores see what
+    /// the services will. Training rows stay single views: averaging the training centre rows as well made no
+    /// difference in 5-fold CV and would cost 1,400 more backbone runs.
     /// </summary>
     private static float[][] HeadInputs(EmbeddingPlan plan, float[][] raw, HeadFeatures features)
     {
         var rows = raw.Select(r => features.Compute(r)).ToArray();
-        if (features.MirrorAverage)
-            for (var i = 0; i < plan.Centre.Length; i++) rows[plan.Centre[i]] = features.Compute(raw[plan.Centre[i]], raw[plan.CentreMirror[i]]);
+        if (!features.MirrorAverage) return rows;
+        for (var i = 0; i < plan.Centre.Length; i++)
+            if (plan.CentreMirror[i] >= 0) rows[plan.Centre[i]] = features.Compute(raw[plan.Centre[i]], raw[plan.CentreMirror[i]]);
         return rows;
     }
 

@@ -50,8 +50,8 @@ public sealed record GateTrainingOptions
     public IReadOnlyList<int[]> ZeroShotGroups { get; init; } = [[294, 295, 296, 297, 850]];
     /// <summary>
     /// Test-time augmentation: the head sees the backbone's outputs averaged over the image and its horizontal mirror,
-    /// in training (centre rows), calibration and the exported graph (one backbone call on a batch of 2N, so about
-    /// half the images per second).
+    /// in calibration, test scores and the exported graph (one backbone call on a batch of 2N, so about half the
+    /// images per second); it trains on single views, mirrored ones among them.
     /// </summary>
     public bool MirrorAverage { get; init; }
     /// <summary>Rounds of: score the negative pool, add the wrongly accepted ones, retrain.</summary>
