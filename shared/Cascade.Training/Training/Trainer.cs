@@ -132,15 +132,24 @@ public static class Trainer
             $"Trained classifier: linear {classifier.Activation.ToString().ToLowerInvariant()} head on {Path.GetFileName(options.Backbone.ModelPath)} embedding {options.Backbone.EmbeddingTensor}{MirrorNote(features)}.");
         progress?.Report(new TrainingProgress(TrainingStage.Exporting, 1, 1, directory));
 
-        var test = data.ClassifierRows(DatasetSplit.Test, withNoneOfThese: false);
-        var confusion = new ConfusionMatrix(data.Dataset.Labels);
+        var labels = data.Dataset.Labels;
+        var confusion = new ConfusionMatrix(labels);
+        var errors = new List<Misclassified>();
         var logits = new float[head.Outputs];
-        for (var i = 0; i < test.Count; i++)
+        foreach (var (sample, centre) in data.LabelledCentres(DatasetSplit.Test))
         {
-            head.Logits(test.Features[i], logits);
-            confusion.Add(data.Dataset.Labels[test.ClassOf(i)], data.Dataset.Labels[System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits)]);
+            head.Logits(centre, logits);
+            var (expected, predicted) = (labels[sample.Label], labels[System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits)]);
+            confusion.Add(expected, predicted);
+            if (expected != predicted) errors.Add(new Misclassified(sample.Path, expected, predicted));
         }
-        return result with { ClassifierPackDirectory = directory, LabelThresholds = thresholds, ClassifierTest = test.Count == 0 ? null : confusion };
+        return result with
+        {
+            ClassifierPackDirectory = directory,
+            LabelThresholds = thresholds,
+            ClassifierTest = confusion.Total == 0 ? null : confusion,
+            ClassifierTestErrors = errors,
+        };
     }
 
     /// <summary>
