@@ -108,7 +108,7 @@ public class FullDataTrainingTests(ITestOutputHelper output)
                          $"fine accuracy {fine:F4} ({fineTotal - fineCorrect} errors of {fineTotal})");
         recall.Should().BeGreaterThanOrEqualTo(0.98);
         precision.Should().BeGreaterThanOrEqualTo(0.98);
-        fine.Should().BeGreaterThanOrEqualTo(0.975);
+        fine.Should().BeGreaterThanOrEqualTo(0.98);
     }
 
     private void Report(string run, TrainingResult result, TimeSpan time)
@@ -121,6 +121,7 @@ public class FullDataTrainingTests(ITestOutputHelper output)
         var fine = result.ClassifierTest!;
         output.WriteLine($"  classifier test: accuracy {fine.Accuracy:F4} ({fine.Correct}/{fine.Total}); thresholds {string.Join(", ", result.LabelThresholds!.Select(t => $"{t.Key} {t.Value:F3}"))}");
         for (var i = 0; i < fine.Classes.Count; i++) output.WriteLine($"    {fine.Classes[i],-8} {string.Join(" ", fine.Counts[i].Select(c => $"{c,4}"))}");
+        foreach (var e in result.ClassifierTestErrors) output.WriteLine($"    wrong: {e.Path} ({e.Expected}, called {e.Predicted})");
     }
 
     private sealed class Log(ITestOutputHelper output) : IProgress<TrainingProgress>

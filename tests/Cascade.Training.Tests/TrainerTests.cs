@@ -18,6 +18,8 @@ public class TrainerTests(SubsetTrainingFixture fixture)
         result.GateTest!.RocAuc.Should().BeGreaterThan(0.95);
         result.GateTest.Recall.Should().BeGreaterThan(0.85);
         result.ClassifierTest!.Accuracy.Should().BeGreaterThan(0.85);
+        result.ClassifierTestErrors.Should().HaveCount(result.ClassifierTest.Total - result.ClassifierTest.Correct)
+            .And.OnlyContain(e => e.Expected != e.Predicted && File.Exists(e.Path));
         result.EmbeddingsComputed.Should().Be(result.Embeddings);
     }
 

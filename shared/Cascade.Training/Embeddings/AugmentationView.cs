@@ -17,6 +17,9 @@ public readonly record struct AugmentationView(int Index, int ShortSide, float L
 
     public static AugmentationView Centre(int shortSide) => new(0, shortSide, 0.5f, 0.5f, false, 1, 0, "centre");
 
+    /// <summary>The centre crop flipped horizontally: the second half of a mirror-averaging pack's backbone batch.</summary>
+    public static AugmentationView CentreMirror(int shortSide) => new(0, shortSide, 0.5f, 0.5f, true, 1, 0, "centre-mirror");
+
     public static AugmentationView Create(string contentHash, int index, int shortSide, AugmentationOptions options)
     {
         if (index == 0) return Centre(shortSide);

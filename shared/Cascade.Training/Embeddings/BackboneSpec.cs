@@ -20,9 +20,10 @@ public sealed record BackboneSpec
     /// <summary>Values the extractor returns per image: the embedding, then the logits when <see cref="LogitsTensor"/> is set.</summary>
     public int RawSize => EmbeddingSize + (LogitsTensor is null ? 0 : LogitsSize);
 
-    /// <summary>The features of a head using the zero-shot <paramref name="groups"/> (none: the embedding alone).</summary>
-    public HeadFeatures Features(IReadOnlyList<int[]> groups) =>
-        new(EmbeddingTensor, EmbeddingSize, groups.Count == 0 ? null : LogitsTensor ?? throw new ArgumentException("Zero-shot groups need the backbone's logits tensor."), LogitsSize, groups);
+    /// <summary>The features of a head using the zero-shot <paramref name="groups"/> (none: the embedding alone), optionally mirror-averaged.</summary>
+    public HeadFeatures Features(IReadOnlyList<int[]> groups, bool mirrorAverage = false) =>
+        new(EmbeddingTensor, EmbeddingSize, groups.Count == 0 ? null : LogitsTensor ?? throw new ArgumentException("Zero-shot groups need the backbone's logits tensor."), LogitsSize, groups,
+            mirrorAverage);
 
     /// <summary>MobileNetV2 float32 (mobilenetv2-12-fp32.onnx): node <c>472_fp</c> is the 1280-d pooled embedding, <c>output</c> the ImageNet logits.</summary>
     public static BackboneSpec MobileNetV2(string modelPath) => new()

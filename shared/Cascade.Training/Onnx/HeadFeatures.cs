@@ -1,12 +1,16 @@
+using System.Numerics.Tensors;
+
 namespace Cascade.Training.Onnx;
 
 /// <summary>
 /// What a trained head sees: the backbone's embedding, optionally followed by zero-shot features - the log of
 /// the backbone's own softmax probability summed over each group of its classes (ImageNet's bear classes for
 /// the gate). The pretrained classifier and a head trained on few images miss different images, so the head
-/// gets both; the ONNX export builds the same features from the same tensors.
+/// gets both; the ONNX export builds the same features from the same tensors. With <see cref="MirrorAverage"/>
+/// the backbone's outputs are first averaged over the image and its horizontal mirror (test-time augmentation).
 /// </summary>
-public sealed record HeadFeatures(string EmbeddingTensor, int EmbeddingSize, string? LogitsTensor, int LogitsSize, IReadOnlyList<int[]> Groups)
+public sealed record HeadFeatures(string EmbeddingTensor, int EmbeddingSize, string? LogitsTensor, int LogitsSize, IReadOnlyList<int[]> Groups,
+    bool MirrorAverage = false)
 {
     public int Size => EmbeddingSize + (LogitsTensor is null ? 0 : Groups.Count);
 
@@ -23,6 +27,15 @@ public sealed record HeadFeatures(string EmbeddingTensor, int EmbeddingSize, str
         var all = LogSumExp(logits, null);
         for (var g = 0; g < Groups.Count; g++) features[EmbeddingSize + g] = (float)(LogSumExp(logits, Groups[g]) - all);
         return features;
+    }
+
+    /// <summary>Head features of an image seen as a mirror-averaging pack sees it: from the mean of its and its mirror's raw outputs.</summary>
+    public float[] Compute(ReadOnlySpan<float> raw, ReadOnlySpan<float> mirrored)
+    {
+        var mean = new float[raw.Length];
+        TensorPrimitives.Add(raw, mirrored, mean);
+        TensorPrimitives.Multiply(mean, 0.5f, mean);
+        return Compute(mean);
     }
 
     private static double LogSumExp(ReadOnlySpan<float> values, int[]? indices)

@@ -27,6 +27,8 @@ public static class OnnxGraphEditor
     /// The model with a Gemm (<c>logits = features · Wᵀ + b</c>) and <paramref name="outputName"/> as its only output.
     /// The features are the embedding tensor, followed by one log-probability per zero-shot group when
     /// <paramref name="features"/> names the backbone's own logits. <paramref name="weights"/> is row-major [outputs, features].
+    /// With <see cref="HeadFeatures.MirrorAverage"/> the backbone tensors the head reads are averaged over each image
+    /// and its horizontal mirror (<see cref="AppendMirrorAverage"/>).
     /// </summary>
     public static byte[] AppendLinearHead(byte[] model, HeadFeatures features, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, string outputName)
     {
@@ -37,6 +39,7 @@ public static class OnnxGraphEditor
         var proto = ModelProto.Parser.ParseFrom(model);
         var graph = proto.Graph;
         RequireProduced(graph, features.EmbeddingTensor);
+        if (features.MirrorAverage) features = AppendMirrorAverage(graph, features);
         var input = features.LogitsTensor is null ? features.EmbeddingTensor : AppendZeroShotFeatures(graph, features);
         var weightName = Unique(graph, "cascade_head.weight");
         var biasName = Unique(graph, "cascade_head.bias");
@@ -47,6 +50,46 @@ public static class OnnxGraphEditor
         ReplaceOutputs(graph, [(outputName, outputs)]);
         PruneUnused(graph);
         return proto.ToByteArray();
+    }
+
+    /// <summary>
+    /// Test-time augmentation in the graph: the backbone runs once on a batch of 2N, the N input images followed by
+    /// their horizontal mirrors (Slice with step -1 on the width axis), and each tensor the head reads becomes the
+    /// mean of an image's two rows. Returns <paramref name="features"/> renamed to the averaged tensors.
+    /// </summary>
+    private static HeadFeatures AppendMirrorAverage(GraphProto graph, HeadFeatures features)
+    {
+        var input = graph.Input.Single(i => graph.Initializer.All(t => t.Name != i.Name)).Name;
+        var consumers = graph.Node.Where(n => n.Input.Contains(input)).ToList();
+        var starts = Int64Initializer(graph, "cascade_mirror.starts", -1);
+        var ends = Int64Initializer(graph, "cascade_mirror.ends", long.MinValue);
+        var axes = Int64Initializer(graph, "cascade_mirror.axes", 3);
+        var steps = Int64Initializer(graph, "cascade_mirror.steps", -1);
+        var mirrored = NewNode(graph, "Slice", [input, starts, ends, axes, steps], Unique(graph, "cascade_mirror.mirrored"));
+        var both = NewNode(graph, "Concat", [input, mirrored.Output[0]], Unique(graph, "cascade_mirror.batch"));
+        both.Attribute.Add(IntAttribute("axis", 0));
+        foreach (var node in consumers)
+            for (var i = 0; i < node.Input.Count; i++)
+                if (node.Input[i] == input) node.Input[i] = both.Output[0];
+        // Nodes are topologically sorted: the new ones go before every node that reads the input.
+        graph.Node.Insert(0, both);
+        graph.Node.Insert(0, mirrored);
+
+        string Average(string tensor, int width)
+        {
+            // [2N, width] -> [2, N, width] -> mean over the first axis: row i and row N + i are image i and its mirror.
+            var shape = Int64Initializer(graph, $"cascade_mirror.{tensor}.shape", 2, -1, width);
+            var pairs = AddNode(graph, "Reshape", [tensor, shape], Unique(graph, $"cascade_mirror.{tensor}.pairs"));
+            var mean = AddNode(graph, "ReduceMean", [pairs.Output[0]], Unique(graph, $"cascade_mirror.{tensor}.mean"));
+            mean.Attribute.Add(IntsAttribute("axes", 0));
+            mean.Attribute.Add(IntAttribute("keepdims", 0));
+            return mean.Output[0];
+        }
+        return features with
+        {
+            EmbeddingTensor = Average(features.EmbeddingTensor, features.EmbeddingSize),
+            LogitsTensor = features.LogitsTensor is null ? null : Average(features.LogitsTensor, features.LogitsSize),
+        };
     }
 
     /// <summary>Concat(embedding, log Σ softmax(logits)[group] for each group): the same values as <see cref="HeadFeatures.Compute"/>.</summary>
@@ -60,11 +103,7 @@ public static class OnnxGraphEditor
         var parts = new List<string> { features.EmbeddingTensor };
         for (var g = 0; g < features.Groups.Count; g++)
         {
-            var indices = Unique(graph, $"cascade_zeroshot.group{g}.indices");
-            var index = new TensorProto { Name = indices, DataType = (int)TensorProto.Types.DataType.Int64 };
-            index.Dims.Add(features.Groups[g].Length);
-            index.Int64Data.Add(features.Groups[g].Select(i => (long)i));
-            graph.Initializer.Add(index);
+            var indices = Int64Initializer(graph, $"cascade_zeroshot.group{g}.indices", features.Groups[g].Select(i => (long)i).ToArray());
             var gather = AddNode(graph, "Gather", [logits, indices], Unique(graph, $"cascade_zeroshot.group{g}.logits"));
             gather.Attribute.Add(IntAttribute("axis", 1));
             var lse = AddNode(graph, "ReduceLogSumExp", [gather.Output[0]], Unique(graph, $"cascade_zeroshot.group{g}.lse"));
@@ -79,11 +118,27 @@ public static class OnnxGraphEditor
 
     private static NodeProto AddNode(GraphProto graph, string opType, IEnumerable<string> inputs, string output)
     {
+        var node = NewNode(graph, opType, inputs, output);
+        graph.Node.Add(node);
+        return node;
+    }
+
+    /// <summary>A node not yet in the graph (the caller places it).</summary>
+    private static NodeProto NewNode(GraphProto graph, string opType, IEnumerable<string> inputs, string output)
+    {
         var node = new NodeProto { Name = Unique(graph, output + ".node"), OpType = opType };
         node.Input.Add(inputs);
         node.Output.Add(output);
-        graph.Node.Add(node);
         return node;
+    }
+
+    private static string Int64Initializer(GraphProto graph, string name, params long[] values)
+    {
+        var tensor = new TensorProto { Name = Unique(graph, name), DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.Add(values.Length);
+        tensor.Int64Data.Add(values);
+        graph.Initializer.Add(tensor);
+        return tensor.Name;
     }
 
     private static AttributeProto IntAttribute(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };

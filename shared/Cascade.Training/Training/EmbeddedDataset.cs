@@ -45,6 +45,12 @@ internal sealed class EmbeddedDataset(ImageFolderDataset dataset, EmbeddingPlan 
             .Where(i => Dataset.Samples[i].Split == split && include(i))
             .Select(i => (embeddings[plan.Centre[i]], Dataset.Samples[i].IsObject));
 
+    /// <summary>Labelled samples of <paramref name="split"/> with their centre-view features (mirror-averaged where the head does).</summary>
+    public IEnumerable<(ImageSample Sample, float[] Features)> LabelledCentres(DatasetSplit split) =>
+        Enumerable.Range(0, Dataset.Samples.Count)
+            .Where(i => Dataset.Samples[i].Split == split && Dataset.Samples[i].Kind == SampleKind.Labelled)
+            .Select(i => (Dataset.Samples[i], embeddings[plan.Centre[i]]));
+
     /// <summary>Negatives the gate does not train on unless mined: the synthetic pool, and augmented views of training negatives unless trained on already.</summary>
     public List<float[]> NegativePool(bool augmentNegatives = false)
     {

@@ -48,6 +48,12 @@ public sealed record GateTrainingOptions
     /// the default is ImageNet's bear classes (brown, black, polar, sloth, teddy). Empty: the embedding alone.
     /// </summary>
     public IReadOnlyList<int[]> ZeroShotGroups { get; init; } = [[294, 295, 296, 297, 850]];
+    /// <summary>
+    /// Test-time augmentation: the head sees the backbone's outputs averaged over the image and its horizontal mirror,
+    /// in calibration, test scores and the exported graph (one backbone call on a batch of 2N, so about half the
+    /// images per second); it trains on single views, mirrored ones among them.
+    /// </summary>
+    public bool MirrorAverage { get; init; }
     /// <summary>Rounds of: score the negative pool, add the wrongly accepted ones, retrain.</summary>
     public int HardNegativeRounds { get; init; } = 2;
     public float HardNegativeWeight { get; init; } = 2;
@@ -84,6 +90,11 @@ public sealed record ClassifierTrainingOptions
     public HeadActivation Activation { get; init; } = HeadActivation.Sigmoid;
     /// <summary>As <see cref="GateTrainingOptions.ZeroShotGroups"/>; default ImageNet teddy, brown, black, polar, sloth bear and all of them.</summary>
     public IReadOnlyList<int[]> ZeroShotGroups { get; init; } = [[850], [294], [295], [296], [297], [294, 295, 296, 297, 850]];
+    /// <summary>
+    /// As <see cref="GateTrainingOptions.MirrorAverage"/>. On by default: it fixed 2 of 16 fine errors in 5-fold CV, and the
+    /// classifier only runs on images the gate accepted, so its doubled backbone cost matters less (the gate's did not improve).
+    /// </summary>
+    public bool MirrorAverage { get; init; } = true;
     /// <summary>Sigmoid only: negatives and other positives train every output towards 0, teaching "none of these".</summary>
     public bool NoneOfTheseExamples { get; init; } = true;
     /// <summary>Recall per label the calibrated "none of these" thresholds keep on the validation split.</summary>

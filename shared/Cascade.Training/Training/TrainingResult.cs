@@ -22,6 +22,8 @@ public sealed record TrainingResult
     public BinaryMetrics? GateTest { get; init; }
     /// <summary>Classifier on the test split's labelled images: argmax over the labels, thresholds ignored.</summary>
     public ConfusionMatrix? ClassifierTest { get; init; }
+    /// <summary>The test images <see cref="ClassifierTest"/> counts as wrong.</summary>
+    public IReadOnlyList<Misclassified> ClassifierTestErrors { get; init; } = [];
     public TimeSpan EmbeddingTime { get; init; }
     public TimeSpan TotalTime { get; init; }
 }

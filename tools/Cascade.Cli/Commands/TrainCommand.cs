@@ -23,13 +23,15 @@ internal static class TrainCommand
         var synthetic = new Option<int>("--synthetic-negatives") { Description = "Synthetic split-square negatives", DefaultValueFactory = _ => new GateTrainingOptions().SyntheticNegatives };
         var hardRounds = new Option<int>("--hard-negative-rounds") { DefaultValueFactory = _ => new GateTrainingOptions().HardNegativeRounds };
         var targetRecall = new Option<double>("--target-recall") { Description = "Gate threshold calibrated to this recall", DefaultValueFactory = _ => new GateTrainingOptions().TargetRecall };
+        var gateMirror = new Option<bool>("--gate-mirror-average") { Description = "Gate averages the backbone outputs of the image and its mirror (2x backbone cost)", DefaultValueFactory = _ => new GateTrainingOptions().MirrorAverage };
+        var classifierMirror = new Option<bool>("--classifier-mirror-average") { Description = "Classifier averages the backbone outputs of the image and its mirror (2x backbone cost)", DefaultValueFactory = _ => new ClassifierTrainingOptions().MirrorAverage };
         var activation = new Option<HeadActivation>("--classifier-activation") { Description = "sigmoid (multi-label, can say none) or softmax", DefaultValueFactory = _ => new ClassifierTrainingOptions().Activation };
         var gateOnly = new Option<bool>("--gate-only");
         var classifierOnly = new Option<bool>("--classifier-only");
         var version = new Option<string>("--version") { DefaultValueFactory = _ => "1.0.0" };
         var command = new Command("train", "Train a gate and a fine classifier head on a frozen backbone; write model packs")
         {
-            backbone, output, cache, views, gateLoss, focalGamma, focalAlpha, balance, synthetic, hardRounds, targetRecall, activation, gateOnly, classifierOnly, version,
+            backbone, output, cache, views, gateLoss, focalGamma, focalAlpha, balance, synthetic, hardRounds, targetRecall, gateMirror, classifierMirror, activation, gateOnly, classifierOnly, version,
         };
         dataset.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
@@ -47,8 +49,9 @@ internal static class TrainCommand
                     SyntheticNegatives = result.GetValue(synthetic),
                     HardNegativeRounds = result.GetValue(hardRounds),
                     TargetRecall = result.GetValue(targetRecall),
+                    MirrorAverage = result.GetValue(gateMirror),
                 },
-                Classifier = defaults.Classifier with { Enabled = !result.GetValue(gateOnly), Activation = result.GetValue(activation) },
+                Classifier = defaults.Classifier with { Enabled = !result.GetValue(gateOnly), Activation = result.GetValue(activation), MirrorAverage = result.GetValue(classifierMirror) },
             };
             options.Validate();
 
@@ -74,6 +77,8 @@ internal static class TrainCommand
             table.AddRow("embeddings (computed / cached)", $"{trained.EmbeddingsComputed} / {trained.Embeddings - trained.EmbeddingsComputed}");
             if (trained.GateTest is { } gate) table.AddRow("gate on test", $"recall {gate.Recall:0.0000}, precision {gate.Precision:0.0000}, ROC AUC {gate.RocAuc:0.0000} at threshold {trained.GateThreshold:0.000}");
             if (trained.ClassifierTest is { } fine) table.AddRow("classifier on test", $"accuracy {fine.Accuracy:0.0000}");
+            foreach (var error in trained.ClassifierTestErrors)
+                table.AddRow("", Markup.Escape($"{Path.GetFileName(Path.GetDirectoryName(error.Path))}/{Path.GetFileName(error.Path)} called {error.Predicted}"));
             if (trained.GatePackDirectory is { } g) table.AddRow("gate pack", Markup.Escape(g));
             if (trained.ClassifierPackDirectory is { } c) table.AddRow("classifier pack", Markup.Escape(c));
             table.AddRow("time (embeddings / total)", $"{trained.EmbeddingTime.TotalSeconds:0.0} s / {trained.TotalTime.TotalSeconds:0.0} s");
