@@ -1,3 +1,4 @@
+using Cascade.Contracts;
 using Cascade.ServiceDefaults.Bus;
 using MassTransit;
 
@@ -11,7 +12,7 @@ public sealed class ClassifyImageConsumerDefinition : ConsumerDefinition<Classif
     public ClassifyImageConsumerDefinition(ClassifierOptions options)
     {
         _options = options;
-        EndpointName = "cascade-classifier";
+        EndpointName = CommandQueues.Classifier;
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<ClassifyImageConsumer> consumerConfigurator,

@@ -24,6 +24,7 @@ public sealed class GateImageConsumer(LoadedModel<GateStage> model, PixelForward
         await context.Publish(new ImageGated { SubmissionId = message.SubmissionId, Accepted = outcome.Decision.Accepted, Gate = result });
         if (!outcome.Decision.Accepted) return;
         var pixels = options.ForwardPixels ? await forwarding.PutAsync(run.Decoded, run.Resize, context.CancellationToken) : null;
-        await context.Publish(new ClassifyImage { SubmissionId = message.SubmissionId, Image = message.Image, Gate = result, Pixels = pixels });
+        var classifier = await context.GetSendEndpoint(CommandQueues.ClassifierAddress);
+        await classifier.Send(new ClassifyImage { SubmissionId = message.SubmissionId, Image = message.Image, Gate = result, Pixels = pixels });
     }
 }

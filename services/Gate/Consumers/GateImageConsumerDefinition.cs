@@ -1,3 +1,4 @@
+using Cascade.Contracts;
 using Cascade.ServiceDefaults.Bus;
 using MassTransit;
 
@@ -11,7 +12,7 @@ public sealed class GateImageConsumerDefinition : ConsumerDefinition<GateImageCo
     public GateImageConsumerDefinition(GateOptions options)
     {
         _options = options;
-        EndpointName = "cascade-gate";
+        EndpointName = CommandQueues.Gate;
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<GateImageConsumer> consumerConfigurator,

@@ -36,7 +36,7 @@ public sealed class SubmissionStateMachine : MassTransitStateMachine<SubmissionS
                     c.Saga.SubmittedAt = c.Message.SubmittedAt;
                     c.Saga.Deadline = time.GetUtcNow() + options.StageTimeout;
                 })
-                .Publish(c => new GateImage { SubmissionId = c.Saga.CorrelationId, Image = c.Message.Image })
+                .Send(CommandQueues.GateAddress, c => new GateImage { SubmissionId = c.Saga.CorrelationId, Image = c.Message.Image })
                 .TransitionTo(Gating));
 
         During(Gating,

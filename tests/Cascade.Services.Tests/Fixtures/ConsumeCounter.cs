@@ -18,13 +18,14 @@ public sealed class ConsumeCounter : IConsumeObserver
     {
         var length = context.ReceiveContext.Body.Length ?? 0;
         _largestBody.AddOrUpdate(typeof(T), length, (_, max) => Math.Max(max, length));
+        // Kept before consuming: a consumer's own answer can complete the test before PostConsume runs.
+        _messages.Enqueue(context.Message);
         return Task.CompletedTask;
     }
 
     public Task PostConsume<T>(ConsumeContext<T> context) where T : class
     {
         _consumed.AddOrUpdate(typeof(T), 1, (_, n) => n + 1);
-        _messages.Enqueue(context.Message);
         return Task.CompletedTask;
     }
 

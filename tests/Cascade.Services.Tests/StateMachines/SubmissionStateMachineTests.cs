@@ -36,7 +36,7 @@ public sealed class SubmissionStateMachineTests : IAsyncLifetime
     {
         var id = await SubmitAsync();
         (await _saga.Exists(id, m => m.Gating)).Should().NotBeNull();
-        (await _harness.Published.Any<GateImage>(x => x.Context.Message.SubmissionId == id)).Should().BeTrue();
+        (await _harness.Sent.Any<GateImage>(x => x.Context.Message.SubmissionId == id)).Should().BeTrue();
 
         await _harness.Bus.Publish(new ImageGated { SubmissionId = id, Accepted = true, Gate = Gate });
         (await _saga.Exists(id, m => m.Classifying)).Should().NotBeNull();
