@@ -8,10 +8,10 @@ using Microsoft.Extensions.Logging;
 namespace Cascade.Orchestrator.StateMachines;
 
 /// <summary>
-/// What entering a final state does: publishes the one <see cref="SubmissionFinished"/> event, makes the result
-/// visible to queries and waiters at once (the saga lives in the orchestrator, next to the result store, so
-/// this saves a trip through the broker per submission), and sends it as plain JSON (no MassTransit envelope)
-/// to the <c>cascade.results</c> fanout exchange and to the submitter's reply queue.
+/// What entering a final state does: makes the result visible to queries and waiters at once (the saga lives in
+/// the orchestrator, next to the result store, so no trip through the broker), and publishes the one
+/// <see cref="SubmissionFinished"/> event as plain JSON (no MassTransit envelope, so any AMQP client reads it) on
+/// the <c>cascade.results</c> fanout exchange, with a copy to the submitter's reply queue.
 /// </summary>
 public sealed class FinishSubmissionActivity(ResultStore results, OrchestratorOptions options, TimeProvider time, ILogger<FinishSubmissionActivity> logger)
     : IStateMachineActivity<SubmissionState>
@@ -36,8 +36,6 @@ public sealed class FinishSubmissionActivity(ResultStore results, OrchestratorOp
     {
         var now = time.GetUtcNow();
         var result = SubmissionStateMachine.Result(context.Saga, now);
-        await context.Publish(result).ConfigureAwait(false);
-
         results.Complete(result, now + options.ResultRetention);
         ServiceMetrics.RecordFinished(result);
         logger.LogInformation("Submission finished {Status}: {Verdict} {Label} in {TotalMs:0.0} ms {ErrorCode} (trace {TraceId})",

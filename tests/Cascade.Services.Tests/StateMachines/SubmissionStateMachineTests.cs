@@ -89,8 +89,8 @@ public sealed class SubmissionStateMachineTests : IAsyncLifetime
 
     private async Task<SubmissionFinished> FinishedAsync(Guid id)
     {
-        (await _harness.Published.Any<SubmissionFinished>(x => x.Context.Message.SubmissionId == id)).Should().BeTrue();
-        var finished = _harness.Published.Select<SubmissionFinished>(x => x.Context.Message.SubmissionId == id).ToArray();
+        (await _harness.Sent.Any<SubmissionFinished>(x => x.Context.Message.SubmissionId == id)).Should().BeTrue();
+        var finished = _harness.Sent.Select<SubmissionFinished>(x => x.Context.Message.SubmissionId == id).ToArray();
         finished.Should().HaveCount(1);
         return finished[0].Context.Message;
     }
