@@ -26,24 +26,8 @@ public sealed class EndToEndBench(BenchReport report, int concurrency, TimeSpan 
             await ServicesAsync(transport, images, () => inProcess.CascadePassAsync(cascade, images), modelDirectory, rabbitMqHost, cancellationToken);
     }
 
-    /// <summary>The same flow submitted in-process (all-in-one, in-memory bus) at each concurrency, for the gRPC comparison.</summary>
-    public async Task<Dictionary<int, double>> InProcessAsync(IReadOnlyList<byte[]> images, IEnumerable<int> concurrencies, string modelDirectory, CancellationToken cancellationToken)
-    {
-        await using var app = await StartAsync("InMemory", modelDirectory, "127.0.0.1", cancellationToken);
-        var load = new EndToEndLoad(app.Services.GetRequiredService<SubmissionService>());
-        await load.RunAsync(images, Math.Min(images.Count, 32), 8, cancellationToken); // warm-up
-        var throughput = new Dictionary<int, double>();
-        foreach (var c in concurrencies)
-        {
-            var run = await load.RunAsync(images, images.Count, c, cancellationToken);
-            report.Add("in-process SubmissionService", new LatencyStats($"concurrency {c}", run.Images, run.Seconds, run.P50Ms, run.P95Ms, run.P99Ms));
-            throughput[c] = run.ImagesPerSecond;
-        }
-        await app.StopAsync(cancellationToken);
-        return throughput;
-    }
-
-    private static async Task<WebApplication> StartAsync(string transport, string modelDirectory, string rabbitMqHost, CancellationToken cancellationToken)
+    /// <summary>The all-in-one host on <paramref name="transport"/>, ready.</summary>
+    internal static async Task<WebApplication> StartAsync(string transport, string modelDirectory, string rabbitMqHost, CancellationToken cancellationToken)
     {
         var app = CascadeHost.BuildAllInOne(
         [

@@ -1,26 +1,39 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Cascade.Cli.Commands;
+using Cascade.Orchestrator.Benchmarks;
+using Cascade.Orchestrator.Submissions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cascade.Cli.Bench;
 
-/// <summary>Unary Classify through the gRPC API from this process, at fixed concurrency, as a separate client would.</summary>
+/// <summary>Unary Classify through the gRPC API from this process, at fixed concurrency, as a separate client would, against the same flow in-process.</summary>
 public sealed class GrpcBench(BenchReport report)
 {
     public static readonly int[] Concurrencies = [1, 16, 64];
 
-    internal async Task<Dictionary<int, double>> RunAsync(Uri server, IReadOnlyList<byte[]> images, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each concurrency through gRPC and then the same flow in this process (all-in-one, in-memory bus), pass for
+    /// pass, so both see the same machine: its speed drifts by 20% within a minute.
+    /// </summary>
+    internal async Task RunAsync(Uri server, IReadOnlyList<byte[]> images, string modelDirectory, CancellationToken cancellationToken)
     {
         using var cascade = new CascadeServer(server);
-        var throughput = new Dictionary<int, double>();
-        await ClosedLoopAsync(cascade, images.Take(32).ToList(), 8, cancellationToken); // warm-up: connections, JIT, batcher
+        await using var app = await EndToEndBench.StartAsync("InMemory", modelDirectory, "127.0.0.1", cancellationToken);
+        var inProcess = new EndToEndLoad(app.Services.GetRequiredService<SubmissionService>());
+
+        // Warm-up, one whole pass each: connections, JIT, batchers.
+        await ClosedLoopAsync(cascade, images, 16, cancellationToken);
+        await inProcess.RunAsync(images, images.Count, 16, cancellationToken);
         foreach (var concurrency in Concurrencies)
         {
-            var stats = await ClosedLoopAsync(cascade, images, concurrency, cancellationToken);
-            report.Add($"gRPC {server}", stats with { Name = $"unary Classify, concurrency {concurrency}" });
-            throughput[concurrency] = stats.PerSecond;
+            var overGrpc = await ClosedLoopAsync(cascade, images, concurrency, cancellationToken);
+            report.Add($"gRPC {server}", overGrpc with { Name = $"unary Classify, concurrency {concurrency}" });
+            var run = await inProcess.RunAsync(images, images.Count, concurrency, cancellationToken);
+            report.Add("in-process SubmissionService", new LatencyStats($"concurrency {concurrency}", run.Images, run.Seconds, run.P50Ms, run.P95Ms, run.P99Ms));
+            report.Note($"concurrency {concurrency}: gRPC {overGrpc.PerSecond:0.0} images/s = {overGrpc.PerSecond / run.ImagesPerSecond:P0} of in-process {run.ImagesPerSecond:0.0} images/s (target >= 90%).");
         }
-        return throughput;
+        await app.StopAsync(cancellationToken);
     }
 
     private static async Task<LatencyStats> ClosedLoopAsync(CascadeServer cascade, IReadOnlyList<byte[]> images, int concurrency, CancellationToken cancellationToken)

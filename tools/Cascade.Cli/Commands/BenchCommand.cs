@@ -31,11 +31,7 @@ internal static class BenchCommand
             if (result.GetValue(server) is { } address)
             {
                 var mix = EndToEndLoad.LoadMix(result.GetValue(data)!, result.GetValue(limit) is > 0 and var count ? count : 600, bearFraction: 0.3);
-                var overGrpc = await new GrpcBench(report).RunAsync(address, mix, cancellationToken);
-                var inProcess = await new EndToEndBench(report, 0, TimeSpan.Zero)
-                    .InProcessAsync(mix, GrpcBench.Concurrencies, Path.GetFullPath(common.Inference(result).ModelDirectory), cancellationToken);
-                foreach (var c in GrpcBench.Concurrencies)
-                    report.Note($"concurrency {c}: gRPC {overGrpc[c]:0.0} images/s = {overGrpc[c] / inProcess[c]:P0} of in-process {inProcess[c]:0.0} images/s (target >= 90%).");
+                await new GrpcBench(report).RunAsync(address, mix, Path.GetFullPath(common.Inference(result).ModelDirectory), cancellationToken);
                 await WriteAsync(report, result.GetValue(markdown), cancellationToken);
                 return 0;
             }
