@@ -118,6 +118,7 @@ public class FullDataTrainingTests(ITestOutputHelper output)
                          $"images train {result.TrainImages} / validation {result.ValidationImages} / test {result.TestImages}; hard negatives mined {result.HardNegativesMined}");
         output.WriteLine($"  gate test: threshold {result.GateThreshold:F4} recall {gate.Recall:F4} ({gate.TruePositives}/{gate.Positives}) precision {gate.Precision:F4} " +
                          $"(FP {gate.FalsePositives}/{gate.Negatives}) ROC AUC {gate.RocAuc:F5}");
+        foreach (var e in result.GateTestErrors) output.WriteLine($"    gate wrong: {e.Path} ({e.Expected}) scored {e.Score:F3}");
         var fine = result.ClassifierTest!;
         output.WriteLine($"  classifier test: accuracy {fine.Accuracy:F4} ({fine.Correct}/{fine.Total}); thresholds {string.Join(", ", result.LabelThresholds!.Select(t => $"{t.Key} {t.Value:F3}"))}");
         for (var i = 0; i < fine.Classes.Count; i++) output.WriteLine($"    {fine.Classes[i],-8} {string.Join(" ", fine.Counts[i].Select(c => $"{c,4}"))}");

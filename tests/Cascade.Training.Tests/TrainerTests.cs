@@ -20,6 +20,9 @@ public class TrainerTests(SubsetTrainingFixture fixture)
         result.ClassifierTest!.Accuracy.Should().BeGreaterThan(0.85);
         result.ClassifierTestErrors.Should().HaveCount(result.ClassifierTest.Total - result.ClassifierTest.Correct)
             .And.OnlyContain(e => e.Expected != e.Predicted && File.Exists(e.Path));
+        // Each gate error is a missed bear scoring under the threshold or an accepted negative at or over it (maybe none here).
+        result.GateTestErrors.Should().HaveCount(result.GateTest.FalseNegatives + result.GateTest.FalsePositives)
+            .And.NotContain(e => !File.Exists(e.Path) || (e.Expected == "bear" ? e.Score >= result.GateThreshold : e.Score < result.GateThreshold));
         result.EmbeddingsComputed.Should().Be(result.Embeddings);
     }
 

@@ -39,16 +39,13 @@ internal sealed class EmbeddedDataset(ImageFolderDataset dataset, EmbeddingPlan 
         return new LabelledEmbeddings(features, targets, Enumerable.Repeat(1f, features.Count).ToList());
     }
 
-    /// <summary>Centre-view features of the samples of <paramref name="split"/> that pass <paramref name="include"/>, and whether each is an object.</summary>
-    public IEnumerable<(float[] Features, bool IsObject)> Centres(DatasetSplit split, Func<int, bool> include) =>
+    /// <summary>
+    /// Samples of <paramref name="split"/> that pass <paramref name="include"/> (default all), with their centre-view
+    /// features (mirror-averaged where the head does).
+    /// </summary>
+    public IEnumerable<(ImageSample Sample, float[] Features)> Centres(DatasetSplit split, Func<int, bool>? include = null) =>
         Enumerable.Range(0, Dataset.Samples.Count)
-            .Where(i => Dataset.Samples[i].Split == split && include(i))
-            .Select(i => (embeddings[plan.Centre[i]], Dataset.Samples[i].IsObject));
-
-    /// <summary>Labelled samples of <paramref name="split"/> with their centre-view features (mirror-averaged where the head does).</summary>
-    public IEnumerable<(ImageSample Sample, float[] Features)> LabelledCentres(DatasetSplit split) =>
-        Enumerable.Range(0, Dataset.Samples.Count)
-            .Where(i => Dataset.Samples[i].Split == split && Dataset.Samples[i].Kind == SampleKind.Labelled)
+            .Where(i => Dataset.Samples[i].Split == split && include?.Invoke(i) != false)
             .Select(i => (Dataset.Samples[i], embeddings[plan.Centre[i]]));
 
     /// <summary>Negatives the gate does not train on unless mined: the synthetic pool, and augmented views of training negatives unless trained on already.</summary>

@@ -97,17 +97,22 @@ public static class Trainer
             $"Trained gate: linear sigmoid head on {Path.GetFileName(options.Backbone.ModelPath)} embedding {options.Backbone.EmbeddingTensor}{MirrorNote(features)}; threshold for validation recall {gate.TargetRecall}.");
         progress?.Report(new TrainingProgress(TrainingStage.Exporting, 1, 1, directory));
 
-        var test = data.GateRows(DatasetSplit.Test);
-        var testScores = test.Features.Select(f => head.Scores(f)[0]).ToList();
+        var test = data.Centres(DatasetSplit.Test).Select(c => (c.Sample, Score: head.Scores(c.Features)[0])).ToList();
+        var errors = test.Where(t => t.Score >= gateThreshold != t.Sample.IsObject)
+            .Select(t => new Misclassified(t.Sample.Path, GateVerdict(gate, t.Sample.IsObject), GateVerdict(gate, !t.Sample.IsObject), t.Score))
+            .ToList();
         return result with
         {
             GatePackDirectory = directory,
             GateThreshold = gateThreshold,
             HardNegativesMined = mined,
             GateValidation = BinaryMetrics.Compute(validation.Features.Select(f => head.Scores(f)[0]).ToList(), validation.Targets.Select(t => t[0] >= 0.5f).ToList(), gateThreshold),
-            GateTest = test.Count == 0 ? null : BinaryMetrics.Compute(testScores, test.Targets.Select(t => t[0] >= 0.5f).ToList(), gateThreshold),
+            GateTest = test.Count == 0 ? null : BinaryMetrics.Compute(test.Select(t => t.Score).ToList(), test.Select(t => t.Sample.IsObject).ToList(), gateThreshold),
+            GateTestErrors = errors,
         };
     }
+
+    private static string GateVerdict(GateTrainingOptions gate, bool isObject) => isObject ? gate.PositiveGroup : $"no {gate.PositiveGroup}";
 
     private static TrainingResult TrainClassifier(TrainingOptions options, ImageFolderDataset dataset, EmbeddingPlan plan, float[][] embeddings, TrainingResult result,
         IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
@@ -136,7 +141,7 @@ public static class Trainer
         var confusion = new ConfusionMatrix(labels);
         var errors = new List<Misclassified>();
         var logits = new float[head.Outputs];
-        foreach (var (sample, centre) in data.LabelledCentres(DatasetSplit.Test))
+        foreach (var (sample, centre) in data.Centres(DatasetSplit.Test).Where(c => c.Sample.Kind == SampleKind.Labelled))
         {
             head.Logits(centre, logits);
             var (expected, predicted) = (labels[sample.Label], labels[System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits)]);
@@ -188,7 +193,7 @@ public static class Trainer
         var hard = Enumerable.Range(train.Count - mined, mined).ToList();
         rows = rows.Concat(new LabelledEmbeddings(hard.Select(i => train.Features[i]).ToList(), hard.Select(i => train.Targets[i]).ToList(), hard.Select(i => train.Weights[i]).ToList()));
         var head = HeadTrainer.Train(rows, null, gate.Head, HeadActivation.Sigmoid, cancellationToken: cancellationToken);
-        return data.Centres(DatasetSplit.Train, InFold).Where(c => c.IsObject).Select(c => head.Scores(c.Features)[0]).ToList();
+        return data.Centres(DatasetSplit.Train, InFold).Where(c => c.Sample.IsObject).Select(c => head.Scores(c.Features)[0]).ToList();
     }
 
     private static float CalibrateGate(LinearHead head, LabelledEmbeddings validation, double targetRecall)

@@ -20,6 +20,8 @@ public sealed record TrainingResult
     public BinaryMetrics? GateValidation { get; init; }
     /// <summary>Gate on the test split at the calibrated threshold.</summary>
     public BinaryMetrics? GateTest { get; init; }
+    /// <summary>The test images the gate got wrong at its calibrated threshold (missed objects and accepted negatives), with their scores.</summary>
+    public IReadOnlyList<Misclassified> GateTestErrors { get; init; } = [];
     /// <summary>Classifier on the test split's labelled images: argmax over the labels, thresholds ignored.</summary>
     public ConfusionMatrix? ClassifierTest { get; init; }
     /// <summary>The test images <see cref="ClassifierTest"/> counts as wrong.</summary>

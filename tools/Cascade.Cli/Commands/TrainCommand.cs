@@ -76,9 +76,11 @@ internal static class TrainCommand
             table.AddRow("images (train / validation / test)", $"{trained.TrainImages} / {trained.ValidationImages} / {trained.TestImages}");
             table.AddRow("embeddings (computed / cached)", $"{trained.EmbeddingsComputed} / {trained.Embeddings - trained.EmbeddingsComputed}");
             if (trained.GateTest is { } gate) table.AddRow("gate on test", $"recall {gate.Recall:0.0000}, precision {gate.Precision:0.0000}, ROC AUC {gate.RocAuc:0.0000} at threshold {trained.GateThreshold:0.000}");
+            foreach (var error in trained.GateTestErrors)
+                table.AddRow("", Markup.Escape($"{ShortPath(error.Path)} ({error.Expected}) scored {error.Score:0.000}"));
             if (trained.ClassifierTest is { } fine) table.AddRow("classifier on test", $"accuracy {fine.Accuracy:0.0000}");
             foreach (var error in trained.ClassifierTestErrors)
-                table.AddRow("", Markup.Escape($"{Path.GetFileName(Path.GetDirectoryName(error.Path))}/{Path.GetFileName(error.Path)} called {error.Predicted}"));
+                table.AddRow("", Markup.Escape($"{ShortPath(error.Path)} called {error.Predicted}"));
             if (trained.GatePackDirectory is { } g) table.AddRow("gate pack", Markup.Escape(g));
             if (trained.ClassifierPackDirectory is { } c) table.AddRow("classifier pack", Markup.Escape(c));
             table.AddRow("time (embeddings / total)", $"{trained.EmbeddingTime.TotalSeconds:0.0} s / {trained.TotalTime.TotalSeconds:0.0} s");
@@ -87,6 +89,9 @@ internal static class TrainCommand
         });
         return command;
     }
+
+    /// <summary>folder/file: enough to find an image in the dataset.</summary>
+    private static string ShortPath(string path) => $"{Path.GetFileName(Path.GetDirectoryName(path))}/{Path.GetFileName(path)}";
 }
 
 /// <summary>Reports on the caller's thread: <see cref="Progress{T}"/> would post to the thread pool and reorder updates.</summary>
