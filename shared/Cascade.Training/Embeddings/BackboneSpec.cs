@@ -50,8 +50,14 @@ public sealed record BackboneSpec
     /// <summary>sha256 of the model file; part of every embedding cache key.</summary>
     public string Sha256 => _sha256 ??= ModelPack.Sha256Of(ModelPath);
 
-    /// <summary>Cache namespace: the model's content and which of its tensors are stored.</summary>
-    public string CacheKey => $"{Sha256[..16]}-{Sanitize(EmbeddingTensor)}-{Sanitize(LogitsTensor ?? "none")}";
+    /// <summary>
+    /// Cache namespace: the model's content, which of its tensors are stored and how images become its input (another
+    /// short side or normalisation gives other embeddings for the same view key).
+    /// </summary>
+    public string CacheKey => $"{Sha256[..16]}-{Sanitize(EmbeddingTensor)}-{Sanitize(LogitsTensor ?? "none")}-{InputFingerprint}";
+
+    private string InputFingerprint => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+        $"{Input.Name}:{Input.Width}x{Input.Height}:{Input.ToResizeSpec()}:{Input.ColorOrder}:{Input.Scale}:{string.Join(',', Input.Mean)}:{string.Join(',', Input.Std)}")))[..8];
 
     private static string Sanitize(string name) => string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_'));
 }
