@@ -71,9 +71,10 @@ public class FullDataTrainingTests(ITestOutputHelper output)
         cached.EmbeddingsComputed.Should().Be(0);
         scratchTime.Should().BeLessThan(TimeSpan.FromMinutes(3));
         cachedTime.Should().BeLessThan(TimeSpan.FromSeconds(15));
-        scratch.GateTest!.Recall.Should().BeGreaterThanOrEqualTo(0.98);
-        scratch.GateTest.Precision.Should().BeGreaterThanOrEqualTo(0.98);
-        scratch.ClassifierTest!.Accuracy.Should().BeGreaterThanOrEqualTo(0.98);
+        // The targets, on the fixed split.
+        scratch.GateTest!.Recall.Should().BeGreaterThanOrEqualTo(0.99);
+        scratch.GateTest.Precision.Should().BeGreaterThanOrEqualTo(0.99);
+        scratch.ClassifierTest!.Accuracy.Should().BeGreaterThanOrEqualTo(0.99);
         // The exported packs, run by ONNX Runtime through ModelPack, agree with the in-process test metrics.
         report.Cascades[1].Gate.Recall.Should().Be(scratch.GateTest.Recall);
         report.Cascades[1].FineArgmaxAccuracy.Should().Be(scratch.ClassifierTest.Accuracy);
@@ -106,8 +107,9 @@ public class FullDataTrainingTests(ITestOutputHelper output)
         double recall = (double)tp / positives, precision = (double)tp / (tp + fp), fine = (double)fineCorrect / fineTotal;
         output.WriteLine($"5-fold pooled: gate recall {recall:F4} ({positives - tp} missed of {positives}) precision {precision:F4} ({fp} false positives of {negatives} negatives); " +
                          $"fine accuracy {fine:F4} ({fineTotal - fineCorrect} errors of {fineTotal})");
-        recall.Should().BeGreaterThanOrEqualTo(0.98);
-        precision.Should().BeGreaterThanOrEqualTo(0.98);
+        recall.Should().BeGreaterThanOrEqualTo(0.99);
+        precision.Should().BeGreaterThanOrEqualTo(0.99);
+        // 0.985 measured: the fine target (0.99) is met on the fixed split only (docs/benchmarks.md, "Training").
         fine.Should().BeGreaterThanOrEqualTo(0.98);
     }
 
