@@ -1,15 +1,3 @@
-using System.CommandLine;
-using Cascade.Cli.Commands;
+using Cascade.Cli;
 
-var root = new RootCommand("Cascade: two-stage image classification (gate, then fine-grained classifier).")
-{
-    ClassifyCommand.Create(),
-    ModelsCommand.Create(),
-    BenchCommand.Create(),
-    ServeCommand.Create(),
-    SubmitCommand.Submit(),
-    SubmitCommand.Watch(),
-    TrainCommand.Create(),
-    EvalCommand.Create(),
-};
-return await root.Parse(args).InvokeAsync();
+return await CommandErrors.InvokeAsync(CascadeCommand.Create(), args);

@@ -45,6 +45,33 @@ public sealed record BackboneSpec
         },
     };
 
+    /// <summary>
+    /// The network of a model pack (<c>model.json</c> + <c>model.onnx</c>, as <c>cascade models pull</c> writes them), with
+    /// <paramref name="embeddingTensor"/> ([batch, <paramref name="embeddingSize"/>]) as the embedding. The pack's input spec
+    /// is the preprocessing; its output is the zero-shot logits when it is float logits, else there are none.
+    /// </summary>
+    public static BackboneSpec FromPack(string packDirectory, string embeddingTensor, int embeddingSize)
+    {
+        var manifestPath = Path.Combine(packDirectory, "model.json");
+        if (!File.Exists(manifestPath)) throw new ArgumentException($"Backbone pack {packDirectory} has no model.json.");
+        var modelPath = Path.Combine(packDirectory, ModelManifest.ModelFileName);
+        if (!File.Exists(modelPath)) throw new ArgumentException($"Backbone pack {packDirectory} has no {ModelManifest.ModelFileName}; run `cascade models pull` first.");
+        var manifest = ModelManifest.Read(manifestPath);
+        if (manifest.Input.ElementType != TensorElement.Float32)
+            throw new ArgumentException($"Backbone pack {packDirectory} takes {manifest.Input.ElementType} input; training feeds float32 (use the float32 model of the network).");
+        if (embeddingSize < 1) throw new ArgumentException($"Embedding size must be positive, was {embeddingSize}.");
+        var logits = manifest.Output.Kind == OutputKind.Logits;
+        return new BackboneSpec
+        {
+            ModelPath = modelPath,
+            EmbeddingTensor = embeddingTensor,
+            EmbeddingSize = embeddingSize,
+            LogitsTensor = logits ? manifest.Output.Name : null,
+            LogitsSize = logits ? manifest.Output.Classes : 0,
+            Input = manifest.Input,
+        };
+    }
+
     private string? _sha256;
 
     /// <summary>sha256 of the model file; part of every embedding cache key.</summary>

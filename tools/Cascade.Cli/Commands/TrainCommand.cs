@@ -12,7 +12,13 @@ internal static class TrainCommand
     public static Command Create()
     {
         var dataset = new DatasetArguments();
-        var backbone = new Option<string>("--backbone") { Description = "Backbone ONNX file (MobileNetV2 fp32; embedding 472_fp)", DefaultValueFactory = _ => "../shared/models/mobilenetv2-12-fp32.onnx" };
+        var backbone = new Option<string>("--backbone")
+        {
+            Description = "Backbone: a model pack folder (its input spec is the preprocessing, its logits feed zero-shot features), or an ONNX file with MobileNetV2's conventions",
+            DefaultValueFactory = _ => "../shared/models/mobilenetv2-12-fp32.onnx",
+        };
+        var embedding = new Option<string>("--embedding") { Description = "The backbone's embedding tensor, [batch, size]", DefaultValueFactory = _ => "472_fp" };
+        var embeddingSize = new Option<int>("--embedding-size") { Description = "Values per image of --embedding", DefaultValueFactory = _ => 1280 };
         var output = new Option<string>("--out") { Description = "Where the gate and classifier packs are written", DefaultValueFactory = _ => ".models" };
         var cache = new Option<string?>("--cache") { Description = "Embedding cache folder", DefaultValueFactory = _ => ".artifacts/embedding-cache" };
         var views = new Option<int>("--views") { Description = "Augmented views per training image", DefaultValueFactory = _ => new AugmentationOptions().Views };
@@ -21,6 +27,7 @@ internal static class TrainCommand
         var focalAlpha = new Option<float?>("--focal-alpha") { Description = "Weight of the positive class in focal loss (default: class balance)" };
         var balance = new Option<ClassBalance>("--balance") { Description = "Class imbalance handling", DefaultValueFactory = _ => new GateTrainingOptions().Head.Balance };
         var synthetic = new Option<int>("--synthetic-negatives") { Description = "Synthetic split-square negatives", DefaultValueFactory = _ => new GateTrainingOptions().SyntheticNegatives };
+        var syntheticPool = new Option<int>("--synthetic-pool") { Description = "Further synthetic negatives that enter training only when mined as hard", DefaultValueFactory = _ => new GateTrainingOptions().SyntheticPool };
         var hardRounds = new Option<int>("--hard-negative-rounds") { DefaultValueFactory = _ => new GateTrainingOptions().HardNegativeRounds };
         var targetRecall = new Option<double>("--target-recall") { Description = "Gate threshold calibrated to this recall", DefaultValueFactory = _ => new GateTrainingOptions().TargetRecall };
         var gateMirror = new Option<bool>("--gate-mirror-average") { Description = "Gate averages the backbone outputs of the image and its mirror (2x backbone cost)", DefaultValueFactory = _ => new GateTrainingOptions().MirrorAverage };
@@ -31,12 +38,16 @@ internal static class TrainCommand
         var version = new Option<string>("--version") { DefaultValueFactory = _ => "1.0.0" };
         var command = new Command("train", "Train a gate and a fine classifier head on a frozen backbone; write model packs")
         {
-            backbone, output, cache, views, gateLoss, focalGamma, focalAlpha, balance, synthetic, hardRounds, targetRecall, gateMirror, classifierMirror, activation, gateOnly, classifierOnly, version,
+            backbone, embedding, embeddingSize, output, cache, views, gateLoss, focalGamma, focalAlpha, balance, synthetic, syntheticPool, hardRounds, targetRecall, gateMirror, classifierMirror, activation, gateOnly, classifierOnly, version,
         };
         dataset.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
-            var defaults = new TrainingOptions { Dataset = dataset.Read(result), Backbone = BackboneSpec.MobileNetV2(result.GetValue(backbone)!), OutputDirectory = result.GetValue(output)! };
+            var backboneSpec = ReadBackbone(result.GetValue(backbone)!, result.GetValue(embedding)!, result.GetValue(embeddingSize));
+            var defaults = new TrainingOptions { Dataset = dataset.Read(result), Backbone = backboneSpec, OutputDirectory = result.GetValue(output)! };
+            // Without logits (a pack whose output is probabilities) the heads see the embedding alone.
+            if (backboneSpec.LogitsTensor is null)
+                defaults = defaults with { Gate = defaults.Gate with { ZeroShotGroups = [] }, Classifier = defaults.Classifier with { ZeroShotGroups = [] } };
             var options = defaults with
             {
                 CacheDirectory = result.GetValue(cache),
@@ -47,6 +58,7 @@ internal static class TrainCommand
                     Enabled = !result.GetValue(classifierOnly),
                     Head = defaults.Gate.Head with { Loss = result.GetValue(gateLoss), FocalGamma = result.GetValue(focalGamma), FocalAlpha = result.GetValue(focalAlpha), Balance = result.GetValue(balance) },
                     SyntheticNegatives = result.GetValue(synthetic),
+                    SyntheticPool = result.GetValue(syntheticPool),
                     HardNegativeRounds = result.GetValue(hardRounds),
                     TargetRecall = result.GetValue(targetRecall),
                     MirrorAverage = result.GetValue(gateMirror),
@@ -88,6 +100,13 @@ internal static class TrainCommand
             return 0;
         });
         return command;
+    }
+
+    private static BackboneSpec ReadBackbone(string path, string embedding, int embeddingSize)
+    {
+        if (Directory.Exists(path)) return BackboneSpec.FromPack(path, embedding, embeddingSize);
+        if (!File.Exists(path)) throw new ArgumentException($"Backbone {path} is neither a model pack folder nor an ONNX file.");
+        return BackboneSpec.MobileNetV2(path) with { EmbeddingTensor = embedding, EmbeddingSize = embeddingSize };
     }
 
     /// <summary>folder/file: enough to find an image in the dataset.</summary>

@@ -1,10 +1,12 @@
-namespace Cascade.Training.Tests;
+namespace Cascade.Testing;
+
+/// <summary>A fresh folder under the system temp folder, deleted on dispose.</summary>
 
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory() => Directory.CreateDirectory(Path);
 
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "cascade-training-tests", Guid.NewGuid().ToString("n"));
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "cascade-tests", Guid.NewGuid().ToString("n"));
 
     public void Dispose()
     {
