@@ -52,8 +52,8 @@ public sealed record BackboneSpec
     /// </summary>
     public static BackboneSpec FromPack(string packDirectory, string embeddingTensor, int embeddingSize)
     {
-        var manifestPath = Path.Combine(packDirectory, "model.json");
-        if (!File.Exists(manifestPath)) throw new ArgumentException($"Backbone pack {packDirectory} has no model.json.");
+        var manifestPath = Path.Combine(packDirectory, ModelManifest.FileName);
+        if (!File.Exists(manifestPath)) throw new ArgumentException($"Backbone pack {packDirectory} has no {ModelManifest.FileName}.");
         var modelPath = Path.Combine(packDirectory, ModelManifest.ModelFileName);
         if (!File.Exists(modelPath)) throw new ArgumentException($"Backbone pack {packDirectory} has no {ModelManifest.ModelFileName}; run `cascade models pull` first.");
         var manifest = ModelManifest.Read(manifestPath);
