@@ -18,17 +18,9 @@ public static class BusExtensions
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         if (options.Transport == BusTransport.RabbitMq)
-        {
-            services.AddSingleton(_ => new FileSystemClaimCheckRepository(Directory.CreateDirectory(options.MessageData.Path)));
-            services.AddSingleton<IMessageDataRepository>(sp => sp.GetRequiredService<FileSystemClaimCheckRepository>());
-            services.AddSingleton<IDeletableClaimChecks>(sp => sp.GetRequiredService<FileSystemClaimCheckRepository>());
-        }
+            AddClaimChecks(services, _ => new FileSystemClaimCheckRepository(Directory.CreateDirectory(options.MessageData.Path)));
         else
-        {
-            services.AddSingleton<ExpiringInMemoryMessageDataRepository>();
-            services.AddSingleton<IMessageDataRepository>(sp => sp.GetRequiredService<ExpiringInMemoryMessageDataRepository>());
-            services.AddSingleton<IDeletableClaimChecks>(sp => sp.GetRequiredService<ExpiringInMemoryMessageDataRepository>());
-        }
+            AddClaimChecks(services, sp => new ExpiringInMemoryMessageDataRepository(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PixelForwarding>();
 
         services.AddMassTransit(bus =>
@@ -62,5 +54,14 @@ public static class BusExtensions
         cfg.UseMessageData(context.GetRequiredService<IMessageDataRepository>());
         cfg.UseConsumeFilter(typeof(SubmissionLogScopeFilter<>), context);
         cfg.ConfigureEndpoints(context);
+    }
+
+    /// <summary>One claim-check store, seen by MassTransit as its message data repository and by us as deletable.</summary>
+    private static void AddClaimChecks<TStore>(IServiceCollection services, Func<IServiceProvider, TStore> create)
+        where TStore : class, IMessageDataRepository, IDeletableClaimChecks
+    {
+        services.AddSingleton(create);
+        services.AddSingleton<IMessageDataRepository>(sp => sp.GetRequiredService<TStore>());
+        services.AddSingleton<IDeletableClaimChecks>(sp => sp.GetRequiredService<TStore>());
     }
 }

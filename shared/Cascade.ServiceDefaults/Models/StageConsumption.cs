@@ -26,12 +26,18 @@ public static class StageConsumption
         var resize = stage.Scorer.Pack.Resize;
         try
         {
-            if (await forwarding.TakeAsync(forwarded, resize, context.CancellationToken).ConfigureAwait(false) is { } decoded)
+            var decoded = await forwarding.TakeAsync(forwarded, resize, context.CancellationToken).ConfigureAwait(false);
+            TOutcome outcome;
+            if (decoded is null)
+            {
+                var bytes = await image.Value.ConfigureAwait(false);
+                (outcome, decoded) = await stage.RunKeepingDecodeAsync(bytes, context.CancellationToken).ConfigureAwait(false);
+            }
+            else
             {
                 try
                 {
-                    var outcome = await stage.RunAsync(decoded, context.CancellationToken).ConfigureAwait(false);
-                    return new StageRun<TOutcome>(outcome, decoded, resize, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    outcome = await stage.RunAsync(decoded, context.CancellationToken).ConfigureAwait(false);
                 }
                 catch
                 {
@@ -39,9 +45,7 @@ public static class StageConsumption
                     throw;
                 }
             }
-            var bytes = await image.Value.ConfigureAwait(false);
-            var (result, ownDecode) = await stage.RunKeepingDecodeAsync(bytes, context.CancellationToken).ConfigureAwait(false);
-            return new StageRun<TOutcome>(result, ownDecode, resize, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return new StageRun<TOutcome>(outcome, decoded, resize, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (ImageException e)
         {
