@@ -1,9 +1,9 @@
-using Cascade.Grpc.Server;
 using Cascade.Classifier.Extensions;
 using Cascade.Gate.Extensions;
 using Cascade.Orchestrator.Extensions;
 using Cascade.ServiceDefaults;
 using Cascade.ServiceDefaults.Bus;
+using Cascade.ServiceDefaults.Grpc;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration.Memory;
 
@@ -46,15 +46,14 @@ public static class CascadeHost
             if (roles.HasFlag(CascadeRoles.Orchestrator)) bus.AddOrchestratorConsumers();
         });
 
-        builder.AddGrpcEndpoint();
+        builder.AddCascadeGrpc();
         var app = builder.Build();
         app.MapDefaultEndpoints();
         if (roles.HasFlag(CascadeRoles.Orchestrator)) app.MapSubmissionEndpoints().MapWebPage();
-        var grpcServices = new List<string>();
-        if (roles.HasFlag(CascadeRoles.Gate)) grpcServices.Add(app.MapGateGrpc());
-        if (roles.HasFlag(CascadeRoles.Classifier)) grpcServices.Add(app.MapClassifierGrpc());
-        if (roles.HasFlag(CascadeRoles.Orchestrator)) grpcServices.Add(app.MapOrchestratorGrpc());
-        app.MapGrpcHealth([.. grpcServices]);
+        app.MapCascadeGrpc();
+        if (roles.HasFlag(CascadeRoles.Gate)) app.MapGateGrpc();
+        if (roles.HasFlag(CascadeRoles.Classifier)) app.MapClassifierGrpc();
+        if (roles.HasFlag(CascadeRoles.Orchestrator)) app.MapOrchestratorGrpc();
         return app;
     }
 }

@@ -3,10 +3,10 @@ using System.Reflection;
 using System.Text.Json;
 using Cascade.Classifier;
 using Cascade.Gate;
-using Cascade.Grpc.Server;
 using Cascade.Inference;
 using Cascade.Orchestrator;
 using Cascade.ServiceDefaults.Bus;
+using Cascade.ServiceDefaults.Grpc;
 
 namespace Cascade.Deployment.Tests;
 

@@ -1,29 +1,30 @@
 using Cascade.Classifier.Consumers;
 using Cascade.Classifier.Grpc;
-using Cascade.Grpc.Server;
 using Cascade.Inference.Pipeline;
+using Cascade.ServiceDefaults.Grpc;
 using Cascade.ServiceDefaults.Models;
 using MassTransit;
+using V1 = Cascade.Protos.V1;
 
 namespace Cascade.Classifier.Extensions;
 
 public static class ClassifierServiceExtensions
 {
-    /// <summary>The classifier's model (loaded in the background, with its readiness check) and settings.</summary>
+    /// <summary>The classifier's model (loaded in the background, with its readiness check, also reported by gRPC health) and settings.</summary>
     public static IServiceCollection AddClassifier(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(ClassifierOptions.Section).Get<ClassifierOptions>() ?? new ClassifierOptions();
         services.AddSingleton(options);
         services.AddLoadedModel<ClassifierStage>(configuration, "classifier", store => store.CreateClassifier(options.Pack));
+        services.AddGrpcHealthFor(V1.ClassifierService.Descriptor.FullName);
         return services;
     }
 
-    /// <summary>Maps <c>cascade.v1.ClassifierService</c>; returns its name for the health service.</summary>
-    public static string MapClassifierGrpc(this IEndpointRouteBuilder endpoints)
+    /// <summary>Maps <c>cascade.v1.ClassifierService</c> (readiness under its name: see AddClassifier).</summary>
+    public static IEndpointRouteBuilder MapClassifierGrpc(this IEndpointRouteBuilder endpoints)
     {
-        var service = new ClassifierGrpcService(endpoints.ServiceProvider.GetRequiredService<LoadedModel<ClassifierStage>>());
-        endpoints.MapGrpcService(service.Definition());
-        return ClassifierGrpcService.Name;
+        endpoints.MapGrpcService<ClassifierGrpcService>();
+        return endpoints;
     }
 
     public static IBusRegistrationConfigurator AddClassifierConsumers(this IBusRegistrationConfigurator bus)

@@ -1,18 +1,14 @@
-using Cascade.Grpc.Server;
 using Cascade.Inference.Pipeline;
 using Cascade.ServiceDefaults.Models;
+using Grpc.Core;
 using V1 = Cascade.Protos.V1;
 
 namespace Cascade.Classifier.Grpc;
 
 /// <summary><c>cascade.v1.ClassifierService</c>: the fine classifier on its own, without the gate or the bus.</summary>
-public sealed class ClassifierGrpcService(LoadedModel<ClassifierStage> model)
+public sealed class ClassifierGrpcService(LoadedModel<ClassifierStage> model) : V1.ClassifierService.ClassifierServiceBase
 {
-    public const string Name = "cascade.v1.ClassifierService";
-
-    public GrpcServiceBuilder Definition() => new GrpcServiceBuilder(Name).Unary<V1.ClassifyImageRequest, V1.ClassifierResult>("Classify", ClassifyAsync);
-
-    private async Task<V1.ClassifierResult> ClassifyAsync(V1.ClassifyImageRequest request, GrpcCallContext context)
+    public override async Task<V1.ClassifierResult> Classify(V1.ClassifyImageRequest request, ServerCallContext context)
     {
         var outcome = await model.RunAsync<ClassifierStage, ClassifierOutcome>(request.Image, context.CancellationToken);
         var t = outcome.Timing;

@@ -1,29 +1,30 @@
 using Cascade.Gate.Consumers;
 using Cascade.Gate.Grpc;
-using Cascade.Grpc.Server;
 using Cascade.Inference.Pipeline;
+using Cascade.ServiceDefaults.Grpc;
 using Cascade.ServiceDefaults.Models;
 using MassTransit;
+using V1 = Cascade.Protos.V1;
 
 namespace Cascade.Gate.Extensions;
 
 public static class GateServiceExtensions
 {
-    /// <summary>The gate's model (loaded in the background, with its readiness check) and settings.</summary>
+    /// <summary>The gate's model (loaded in the background, with its readiness check, also reported by gRPC health) and settings.</summary>
     public static IServiceCollection AddGate(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(GateOptions.Section).Get<GateOptions>() ?? new GateOptions();
         services.AddSingleton(options);
         services.AddLoadedModel<GateStage>(configuration, "gate", store => store.CreateGate(options.Pack, options.Threshold));
+        services.AddGrpcHealthFor(V1.GateService.Descriptor.FullName);
         return services;
     }
 
-    /// <summary>Maps <c>cascade.v1.GateService</c>; returns its name for the health service.</summary>
-    public static string MapGateGrpc(this IEndpointRouteBuilder endpoints)
+    /// <summary>Maps <c>cascade.v1.GateService</c> (readiness under its name: see AddGate).</summary>
+    public static IEndpointRouteBuilder MapGateGrpc(this IEndpointRouteBuilder endpoints)
     {
-        var service = new GateGrpcService(endpoints.ServiceProvider.GetRequiredService<LoadedModel<GateStage>>());
-        endpoints.MapGrpcService(service.Definition());
-        return GateGrpcService.Name;
+        endpoints.MapGrpcService<GateGrpcService>();
+        return endpoints;
     }
 
     public static IBusRegistrationConfigurator AddGateConsumers(this IBusRegistrationConfigurator bus)

@@ -1,18 +1,14 @@
-using Cascade.Grpc.Server;
 using Cascade.Inference.Pipeline;
 using Cascade.ServiceDefaults.Models;
+using Grpc.Core;
 using V1 = Cascade.Protos.V1;
 
 namespace Cascade.Gate.Grpc;
 
 /// <summary><c>cascade.v1.GateService</c>: the gate on its own, without the bus.</summary>
-public sealed class GateGrpcService(LoadedModel<GateStage> model)
+public sealed class GateGrpcService(LoadedModel<GateStage> model) : V1.GateService.GateServiceBase
 {
-    public const string Name = "cascade.v1.GateService";
-
-    public GrpcServiceBuilder Definition() => new GrpcServiceBuilder(Name).Unary<V1.EvaluateRequest, V1.GateResult>("Evaluate", EvaluateAsync);
-
-    private async Task<V1.GateResult> EvaluateAsync(V1.EvaluateRequest request, GrpcCallContext context)
+    public override async Task<V1.GateResult> Evaluate(V1.EvaluateRequest request, ServerCallContext context)
     {
         var outcome = await model.RunAsync<GateStage, GateOutcome>(request.Image, context.CancellationToken);
         var t = outcome.Timing;

@@ -1,14 +1,17 @@
 using Cascade.Orchestrator.Consumers;
+using Cascade.Orchestrator.Grpc;
 using Cascade.Orchestrator.StateMachines;
 using Cascade.Orchestrator.Submissions;
+using Cascade.ServiceDefaults.Grpc;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using V1 = Cascade.Protos.V1;
 
 namespace Cascade.Orchestrator.Extensions;
 
 public static class OrchestratorServiceExtensions
 {
-    /// <summary>Submission service, result store and deadline monitor.</summary>
+    /// <summary>Submission service, result store and deadline monitor; gRPC health under the service's name.</summary>
     public static IServiceCollection AddOrchestrator(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(OrchestratorOptions.Section).Get<OrchestratorOptions>() ?? new OrchestratorOptions();
@@ -20,7 +23,15 @@ public static class OrchestratorServiceExtensions
         services.AddSingleton<SubmissionService>();
         services.AddHostedService<DeadlineMonitor>();
         services.AddHostedService<ClaimCheckJanitor>();
+        services.AddGrpcHealthFor(V1.OrchestratorService.Descriptor.FullName);
         return services;
+    }
+
+    /// <summary>Maps <c>cascade.v1.OrchestratorService</c>.</summary>
+    public static IEndpointRouteBuilder MapOrchestratorGrpc(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<OrchestratorGrpcService>();
+        return endpoints;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Cascade.Contracts;
+using Cascade.Contracts.Errors;
 using Cascade.Orchestrator.StateMachines;
 using Cascade.ServiceDefaults.Bus;
 using Cascade.ServiceDefaults.Metrics;
@@ -22,7 +23,10 @@ public sealed class SubmissionService(
     BusOptions busOptions,
     TimeProvider time)
 {
-    /// <summary>Starts a submission and returns its id; a client request id seen before returns the same id and starts nothing.</summary>
+    /// <summary>
+    /// Starts a submission and returns its id; a client request id seen before returns the same id and starts nothing.
+    /// A bus that cannot take it is a <see cref="CascadeException"/> of kind Unavailable (<c>BUS_UNAVAILABLE</c>).
+    /// </summary>
     public Task<Guid> SubmitAsync(ReadOnlyMemory<byte> image, string? clientRequestId, CancellationToken cancellationToken = default) =>
         SubmitAsync(image, clientRequestId, replyTo: null, cancellationToken);
 
@@ -45,10 +49,11 @@ public sealed class SubmissionService(
                 ReplyTo = replyTo,
             }, cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception e)
         {
             ServiceMetrics.InFlight.Add(-1);
             results.Remove(id);
+            if (e is MassTransitException) throw new CascadeException(ErrorKind.Unavailable, ErrorCodes.BusUnavailable, $"The message bus is unavailable: {e.Message}", e);
             throw;
         }
         return id;

@@ -1,27 +1,40 @@
-using Cascade.Grpc.Client;
-using Cascade.Grpc.Protocol;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Cascade.Protos.V1;
 using Google.Protobuf;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace Cascade.Cli.Commands;
 
 /// <summary>The orchestrator's gRPC API as the CLI uses it: `classify --server`, `submit`, `watch`, `bench --server`.</summary>
-internal sealed class CascadeServer(Uri address) : IDisposable
+internal sealed class CascadeServer : IDisposable
 {
-    private const string Service = "/cascade.v1.OrchestratorService/";
-    private readonly GrpcClient _client = GrpcClient.Create(address);
+    private readonly GrpcChannel _channel;
+    private readonly OrchestratorService.OrchestratorServiceClient _client;
 
-    public Task<Result> ClassifyAsync(byte[] image, TimeSpan deadline, CancellationToken cancellationToken) =>
-        _client.UnaryAsync(Service + "Classify", new ClassifyRequest { Image = ByteString.CopyFrom(image) }, Result.Parser, deadline, cancellationToken);
+    public CascadeServer(Uri address)
+    {
+        _channel = GrpcChannel.ForAddress(address);
+        _client = new OrchestratorService.OrchestratorServiceClient(_channel);
+    }
+
+    public async Task<Result> ClassifyAsync(byte[] image, TimeSpan deadline, CancellationToken cancellationToken) =>
+        await _client.ClassifyAsync(new ClassifyRequest { Image = ByteString.CopyFrom(image) }, deadline: DateTime.UtcNow + deadline, cancellationToken: cancellationToken);
 
     public async Task<string> SubmitAsync(byte[] image, string? clientRequestId, CancellationToken cancellationToken) =>
-        (await _client.UnaryAsync(Service + "Submit", new ClassifyRequest { Image = ByteString.CopyFrom(image), ClientRequestId = clientRequestId ?? "" },
-            SubmitResponse.Parser, TimeSpan.FromSeconds(30), cancellationToken)).SubmissionId;
+        (await _client.SubmitAsync(new ClassifyRequest { Image = ByteString.CopyFrom(image), ClientRequestId = clientRequestId ?? "" },
+            deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: cancellationToken)).SubmissionId;
 
-    public IAsyncEnumerable<Result> WatchAsync(IEnumerable<string> ids, CancellationToken cancellationToken) =>
-        _client.ServerStreamingAsync(Service + "WatchResults", new WatchResultsRequest { SubmissionIds = { ids } }, Result.Parser, cancellationToken: cancellationToken);
+    public async IAsyncEnumerable<Result> WatchAsync(IEnumerable<string> ids, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var call = _client.WatchResults(new WatchResultsRequest { SubmissionIds = { ids } }, cancellationToken: cancellationToken);
+        await foreach (var result in call.ResponseStream.ReadAllAsync(cancellationToken))
+            yield return result;
+    }
 
-    /// <summary>A result as a `classify` row; an INVALID_ARGUMENT image error becomes the row's error code.</summary>
+    /// <summary>A result as a `classify` row; an RPC error becomes the row's error code (the ErrorInfo reason, else the status).</summary>
     public async Task<ClassificationRow> ClassifyRowAsync(string path, TimeSpan deadline, CancellationToken cancellationToken)
     {
         try
@@ -46,12 +59,15 @@ internal sealed class CascadeServer(Uri address) : IDisposable
                 ErrorMessage = result.ErrorMessage.Length == 0 ? null : result.ErrorMessage,
             };
         }
-        catch (GrpcException e)
+        catch (RpcException e)
         {
-            var code = e.Status == GrpcStatusCode.InvalidArgument && e.Message.Split(':')[0] is { } prefix && prefix.StartsWith("IMAGE_") ? prefix : e.Status.ToString().ToUpperInvariant();
-            return new ClassificationRow { Path = path, ErrorCode = code, ErrorMessage = e.Message };
+            return new ClassificationRow { Path = path, ErrorCode = ErrorCodeOf(e), ErrorMessage = e.Status.Detail };
         }
     }
 
-    public void Dispose() => _client.Dispose();
+    /// <summary>The stable code from the status's <c>google.rpc.ErrorInfo</c>, or the status name (<c>DEADLINE_EXCEEDED</c>) when there is none.</summary>
+    private static string ErrorCodeOf(RpcException e) =>
+        e.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason ?? JsonNamingPolicy.SnakeCaseUpper.ConvertName(e.StatusCode.ToString());
+
+    public void Dispose() => _channel.Dispose();
 }
