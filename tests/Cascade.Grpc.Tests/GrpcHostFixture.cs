@@ -1,26 +1,37 @@
-using Cascade.Grpc.Client;
+using Cascade.Protos.V1;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
 
 namespace Cascade.Grpc.Tests;
 
-/// <summary>The live all-in-one stack with a small receive limit, and our client on its gRPC endpoint.</summary>
+/// <summary>The live all-in-one stack with a small receive limit, and Grpc.Net.Client stubs on its gRPC endpoint.</summary>
 public sealed class GrpcHostFixture : IAsyncLifetime
 {
     public const int MaxReceiveMessageSize = 4 * 1024 * 1024;
     private LiveCascadeHost? _host;
+    private GrpcChannel? _channel;
 
-    public int GrpcPort => _host!.GrpcPort;
-    public Uri Address => _host!.GrpcAddress;
-    public GrpcClient Client { get; private set; } = null!;
+    public LiveCascadeHost Host => _host!;
+    public int GrpcPort => Host.GrpcPort;
+    public OrchestratorService.OrchestratorServiceClient Orchestrator { get; private set; } = null!;
+    public GateService.GateServiceClient Gate { get; private set; } = null!;
+    public ClassifierService.ClassifierServiceClient Classifier { get; private set; } = null!;
+    public Health.HealthClient Health { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         _host = await LiveCascadeHost.StartAsync($"--Grpc:MaxReceiveMessageSize={MaxReceiveMessageSize}");
-        Client = GrpcClient.Create(Address);
+        // The client's own limit is raised so that the server's limit is the one tested.
+        _channel = GrpcChannel.ForAddress(_host.GrpcAddress, new GrpcChannelOptions { MaxSendMessageSize = null });
+        Orchestrator = new(_channel);
+        Gate = new(_channel);
+        Classifier = new(_channel);
+        Health = new(_channel);
     }
 
     public async Task DisposeAsync()
     {
-        Client.Dispose();
+        _channel?.Dispose();
         if (_host is not null) await _host.DisposeAsync();
     }
 }

@@ -12,6 +12,10 @@ namespace Cascade.Grpc.Tests;
 public class InteropTests(GrpcHostFixture host, ITestOutputHelper output)
 {
     private static readonly string ProtoRoot = Path.Combine(SharedAssets.RepoRoot, "shared", "Cascade.Protos", "Proto");
+    /// <summary>Debian's grpc-proto: grpc.health.v1 and grpc.reflection, which the server gets from its packages.</summary>
+    private const string GrpcProtoRoot = "/usr/share/grpc-proto";
+    /// <summary>google/rpc/status.proto and error_details.proto, copied from Google.Api.CommonProtos at build.</summary>
+    private static readonly string RpcProtoRoot = Path.Combine(AppContext.BaseDirectory, "Interop", "protos");
     private static readonly string BlackBear = SharedAssets.Photos("bears/black")[0];
 
     [Fact]
@@ -20,10 +24,17 @@ public class InteropTests(GrpcHostFixture host, ITestOutputHelper output)
         var stubs = Directory.CreateTempSubdirectory("cascade-pystubs-").FullName;
         try
         {
-            // The health proto goes in at the root: as grpc/health/v1 its Python module would shadow the grpc package.
-            File.Copy(Path.Combine(ProtoRoot, "grpc", "health", "v1", "health.proto"), Path.Combine(stubs, "health.proto"));
+            // These go in at the root: as grpc/... or google/... their Python modules would shadow the grpc and google packages.
+            string[] rootProtos =
+            [
+                Path.Combine(GrpcProtoRoot, "grpc", "health", "v1", "health.proto"),
+                Path.Combine(GrpcProtoRoot, "grpc", "reflection", "v1alpha", "reflection.proto"),
+                Path.Combine(RpcProtoRoot, "google", "rpc", "status.proto"),
+                Path.Combine(RpcProtoRoot, "google", "rpc", "error_details.proto"),
+            ];
+            foreach (var proto in rootProtos) File.Copy(proto, Path.Combine(stubs, Path.GetFileName(proto)));
             await RunAsync("/usr/bin/python3", ["-m", "grpc_tools.protoc", $"-I{ProtoRoot}", $"-I{stubs}", $"--python_out={stubs}", $"--grpc_python_out={stubs}",
-                "cascade/v1/cascade.proto", "health.proto"]);
+                "cascade/v1/cascade.proto", .. rootProtos.Select(Path.GetFileName)!]);
             var report = JsonDocument.Parse(await RunAsync("/usr/bin/python3", [Interop("python_client.py"), host.GrpcPort.ToString(), stubs, BlackBear])).RootElement;
             output.WriteLine(report.ToString());
 
@@ -32,16 +43,24 @@ public class InteropTests(GrpcHostFixture host, ITestOutputHelper output)
             classify.GetProperty("verdict").GetString().Should().Be("LABEL");
             classify.GetProperty("label").GetString().Should().Be("black");
             classify.GetProperty("trace_id").GetString().Should().HaveLength(32);
-            report.GetProperty("corrupt").GetProperty("code").GetString().Should().Be("INVALID_ARGUMENT");
-            report.GetProperty("corrupt").GetProperty("details").GetString().Should().StartWith("IMAGE_CORRUPT");
+            var corrupt = report.GetProperty("corrupt");
+            corrupt.GetProperty("code").GetString().Should().Be("INVALID_ARGUMENT");
+            corrupt.GetProperty("error_info").GetProperty("reason").GetString().Should().Be("IMAGE_CORRUPT");
+            corrupt.GetProperty("error_info").GetProperty("domain").GetString().Should().Be("cascade.v1");
             report.GetProperty("deadline").GetProperty("code").GetString().Should().Be("DEADLINE_EXCEEDED");
             report.GetProperty("not_found").GetProperty("code").GetString().Should().Be("NOT_FOUND");
+            report.GetProperty("not_found").GetProperty("error_info").GetProperty("reason").GetString().Should().Be("NOT_FOUND");
             report.GetProperty("watch").GetProperty("count").GetInt32().Should().Be(1);
             report.GetProperty("watch").GetProperty("same_id").GetBoolean().Should().BeTrue();
             report.GetProperty("gate").GetProperty("accepted").GetBoolean().Should().BeTrue();
             report.GetProperty("health").GetString().Should().Be("SERVING");
             report.GetProperty("health_unknown").GetProperty("code").GetString().Should().Be("NOT_FOUND");
             report.GetProperty("health_watch").GetString().Should().Be("SERVING");
+            report.GetProperty("reflection_services").EnumerateArray().Select(s => s.GetString()).Should().Contain(
+            [
+                "cascade.v1.OrchestratorService", "cascade.v1.GateService", "cascade.v1.ClassifierService",
+                "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection",
+            ]);
         }
         finally
         {
@@ -50,13 +69,16 @@ public class InteropTests(GrpcHostFixture host, ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Grpc_js_client_classifies_and_checks_health()
+    public async Task Grpc_js_client_classifies_reads_error_info_and_checks_health()
     {
-        var report = JsonDocument.Parse(await RunAsync("node", [Interop("grpcjs_client.js"), host.GrpcPort.ToString(), ProtoRoot, BlackBear],
+        var report = JsonDocument.Parse(await RunAsync("node", [Interop("grpcjs_client.js"), host.GrpcPort.ToString(), ProtoRoot, GrpcProtoRoot, RpcProtoRoot, BlackBear],
             ("NODE_PATH", Path.Combine(SharedAssets.RepoRoot, "tests", "node_modules")))).RootElement;
         output.WriteLine(report.ToString());
         report.GetProperty("classify").GetProperty("state").GetString().Should().Be("COMPLETED");
         report.GetProperty("classify").GetProperty("label").GetString().Should().Be("black");
+        report.GetProperty("corrupt").GetProperty("code").GetString().Should().Be("INVALID_ARGUMENT");
+        report.GetProperty("corrupt").GetProperty("error_info").GetProperty("reason").GetString().Should().Be("IMAGE_CORRUPT");
+        report.GetProperty("deadline").GetProperty("code").GetString().Should().Be("DEADLINE_EXCEEDED");
         report.GetProperty("health").GetString().Should().Be("SERVING");
     }
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Cascade.Grpc.Client;
 using Grpc.Health.V1;
+using Grpc.Net.Client;
 
 namespace Cascade.Grpc.Tests;
 
@@ -21,12 +21,12 @@ public class TlsTests
 
             var trusted = certificate.GetCertHashString();
             var handler = new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == trusted } };
-            using var client = new GrpcClient(new HttpClient(handler) { BaseAddress = new Uri($"https://localhost:{host.GrpcPort}") });
-            var response = await client.UnaryAsync("/grpc.health.v1.Health/Check", new HealthCheckRequest(), HealthCheckResponse.Parser, TimeSpan.FromSeconds(10));
+            using var tls = GrpcChannel.ForAddress($"https://localhost:{host.GrpcPort}", new GrpcChannelOptions { HttpHandler = handler });
+            var response = await new Health.HealthClient(tls).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
             response.Status.Should().Be(HealthCheckResponse.Types.ServingStatus.Serving);
 
-            using var plaintext = GrpcClient.Create(host.GrpcAddress);
-            var cleartext = () => plaintext.UnaryAsync("/grpc.health.v1.Health/Check", new HealthCheckRequest(), HealthCheckResponse.Parser, TimeSpan.FromSeconds(10));
+            using var plaintext = GrpcChannel.ForAddress(host.GrpcAddress);
+            var cleartext = async () => await new Health.HealthClient(plaintext).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
             await cleartext.Should().ThrowAsync<Exception>("the endpoint no longer accepts cleartext HTTP/2");
         }
         finally

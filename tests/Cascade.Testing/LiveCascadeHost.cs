@@ -25,7 +25,13 @@ public sealed class LiveCascadeHost : IAsyncDisposable
     public int GrpcPort { get; }
     public Uri GrpcAddress => new($"http://127.0.0.1:{GrpcPort}");
 
-    public static async Task<LiveCascadeHost> StartAsync(params string[] settings)
+    /// <summary>What Kestrel actually bound (IServerAddressesFeature), e.g. <c>http://127.0.0.1:5001</c>.</summary>
+    public ICollection<string> BoundAddresses => _app.Urls;
+
+    public static Task<LiveCascadeHost> StartAsync(params string[] settings) => StartAsync(configure: null, settings);
+
+    /// <param name="configure">Runs before the services are added: extra health checks, test doubles.</param>
+    public static async Task<LiveCascadeHost> StartAsync(Action<WebApplicationBuilder>? configure, params string[] settings)
     {
         var http = new Uri($"http://127.0.0.1:{FreePort()}");
         var grpc = FreePort();
@@ -36,7 +42,7 @@ public sealed class LiveCascadeHost : IAsyncDisposable
             $"--Inference:ModelDirectory={SharedAssets.ModelDirectory}",
             "--Logging:LogLevel:Default=Warning",
             .. settings,
-        ]);
+        ], configure);
         await app.StartAsync();
         await app.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
         return new LiveCascadeHost(app, http, grpc);

@@ -1,0 +1,58 @@
+using Cascade.ServiceDefaults;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
+
+namespace Cascade.Grpc.Tests;
+
+/// <summary>grpc.health.v1 over the readiness checks: per service and for the whole server, Check and Watch.</summary>
+public class HealthTests
+{
+    private static readonly string[] ServiceNames = ["", "cascade.v1.OrchestratorService", "cascade.v1.GateService", "cascade.v1.ClassifierService"];
+
+    [Fact]
+    public async Task Every_service_and_the_server_serve_and_unknown_names_are_not_found()
+    {
+        await using var host = await LiveCascadeHost.StartAsync();
+        using var channel = GrpcChannel.ForAddress(host.GrpcAddress);
+        var health = new Health.HealthClient(channel);
+        foreach (var name in ServiceNames)
+            (await health.CheckAsync(new HealthCheckRequest { Service = name }, deadline: DateTime.UtcNow.AddSeconds(10))).Status.Should().Be(ServingStatus.Serving, name);
+
+        var unknown = async () => await health.CheckAsync(new HealthCheckRequest { Service = "no.such.Service" }, deadline: DateTime.UtcNow.AddSeconds(10));
+        (await unknown.Should().ThrowAsync<RpcException>()).Which.StatusCode.Should().Be(StatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Degraded_readiness_is_not_serving_and_watchers_hear_of_it_within_about_a_second()
+    {
+        var status = HealthStatus.Healthy;
+        await using var host = await LiveCascadeHost.StartAsync(builder =>
+            builder.Services.AddHealthChecks().AddCheck("test-toggle", () => new HealthCheckResult(status), [HealthTags.Ready]));
+        using var channel = GrpcChannel.ForAddress(host.GrpcAddress);
+        var health = new Health.HealthClient(channel);
+        using var watch = health.Watch(new HealthCheckRequest { Service = "cascade.v1.GateService" }, deadline: DateTime.UtcNow.AddSeconds(60));
+        var updates = watch.ResponseStream;
+
+        (await NextAsync(updates)).Should().Be(ServingStatus.Serving);
+
+        status = HealthStatus.Degraded;
+        var started = DateTime.UtcNow;
+        (await NextAsync(updates)).Should().Be(ServingStatus.NotServing);
+        (DateTime.UtcNow - started).Should().BeLessThan(TimeSpan.FromSeconds(2.5));
+        foreach (var name in ServiceNames)
+            (await health.CheckAsync(new HealthCheckRequest { Service = name })).Status.Should().Be(ServingStatus.NotServing, name);
+
+        status = HealthStatus.Healthy;
+        (await NextAsync(updates)).Should().Be(ServingStatus.Serving);
+    }
+
+    private static async Task<ServingStatus> NextAsync(IAsyncStreamReader<HealthCheckResponse> updates)
+    {
+        (await updates.MoveNext()).Should().BeTrue("the watch stays open");
+        return updates.Current.Status;
+    }
+}
