@@ -38,21 +38,36 @@ public class HealthTests
         var updates = watch.ResponseStream;
 
         (await NextAsync(updates)).Should().Be(ServingStatus.Serving);
+        // The first Watch answer is computed on the spot; later ones are changes in what the publisher last saw,
+        // which may still be the NOT_SERVING of start-up (then a second SERVING follows). Let it see SERVING first.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
 
         status = HealthStatus.Degraded;
-        var started = DateTime.UtcNow;
-        (await NextAsync(updates)).Should().Be(ServingStatus.NotServing);
-        (DateTime.UtcNow - started).Should().BeLessThan(TimeSpan.FromSeconds(2.5));
+        await WatchSaysAsync(updates, ServingStatus.NotServing, within: TimeSpan.FromSeconds(2.5));
         foreach (var name in ServiceNames)
             (await health.CheckAsync(new HealthCheckRequest { Service = name })).Status.Should().Be(ServingStatus.NotServing, name);
 
         status = HealthStatus.Healthy;
-        (await NextAsync(updates)).Should().Be(ServingStatus.Serving);
+        await WatchSaysAsync(updates, ServingStatus.Serving, within: TimeSpan.FromSeconds(2.5));
     }
 
-    private static async Task<ServingStatus> NextAsync(IAsyncStreamReader<HealthCheckResponse> updates)
+    /// <summary>Reads the watch until it reports <paramref name="expected"/>, failing if that takes longer than <paramref name="within"/>.</summary>
+    private static async Task WatchSaysAsync(IAsyncStreamReader<HealthCheckResponse> updates, ServingStatus expected, TimeSpan within)
     {
-        (await updates.MoveNext()).Should().BeTrue("the watch stays open");
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            while (await NextAsync(updates, timeout.Token) != expected) { }
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The watch did not report {expected} within {within.TotalSeconds} s.");
+        }
+    }
+
+    private static async Task<ServingStatus> NextAsync(IAsyncStreamReader<HealthCheckResponse> updates, CancellationToken cancellationToken = default)
+    {
+        (await updates.MoveNext(cancellationToken)).Should().BeTrue("the watch stays open");
         return updates.Current.Status;
     }
 }
