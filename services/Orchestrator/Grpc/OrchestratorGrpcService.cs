@@ -10,7 +10,7 @@ namespace Cascade.Orchestrator.Grpc;
 /// <c>cascade.v1.OrchestratorService</c> over <see cref="SubmissionService"/>, the same logic as the REST API.
 /// Errors are <see cref="CascadeException"/>s, which the shared ErrorMappingInterceptor turns into statuses
 /// (image errors INVALID_ARGUMENT, unknown ids NOT_FOUND, the bus unreachable UNAVAILABLE). The caller's
-/// deadline cancels the wait and the submission's queued work. A stage timeout is a TIMED_OUT result.
+/// deadline ends the wait; the submission itself runs on under the stage timeout. A stage timeout is a TIMED_OUT result.
 /// </summary>
 public sealed class OrchestratorGrpcService(SubmissionService submissions) : V1.OrchestratorService.OrchestratorServiceBase
 {

@@ -31,6 +31,8 @@ public sealed class GrpcServerOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (Host is not (null or "localhost" or "*") && !System.Net.IPAddress.TryParse(Host.Trim('[', ']'), out _))
+            yield return new ValidationResult($"{Section}:Host must be localhost, * or an IP address, was '{Host}'.", [nameof(Host)]);
         if (CertificatePath is not null && !File.Exists(CertificatePath))
             yield return new ValidationResult($"{Section}:CertificatePath {CertificatePath} does not exist.", [nameof(CertificatePath)]);
     }
