@@ -3,6 +3,7 @@ using Cascade.Classifier.Grpc;
 using Cascade.Grpc.Server;
 using Cascade.Inference.Pipeline;
 using Cascade.ServiceDefaults.Models;
+using Cascade.ServiceDefaults.Settings;
 using MassTransit;
 
 namespace Cascade.Classifier.Extensions;
@@ -12,9 +13,8 @@ public static class ClassifierServiceExtensions
     /// <summary>The classifier's model (loaded in the background, with its readiness check) and settings.</summary>
     public static IServiceCollection AddClassifier(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(ClassifierOptions.Section).Get<ClassifierOptions>() ?? new ClassifierOptions();
-        services.AddSingleton(options);
-        services.AddLoadedModel<ClassifierStage>(configuration, "classifier", store => store.CreateClassifier(options.Pack));
+        services.AddSettings<ClassifierOptions>(configuration, ClassifierOptions.Section);
+        services.AddLoadedModel<ClassifierStage>(configuration, "classifier", (store, sp) => store.CreateClassifier(sp.GetRequiredService<ClassifierOptions>().Pack));
         return services;
     }
 

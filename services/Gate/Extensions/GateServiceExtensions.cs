@@ -3,6 +3,7 @@ using Cascade.Gate.Grpc;
 using Cascade.Grpc.Server;
 using Cascade.Inference.Pipeline;
 using Cascade.ServiceDefaults.Models;
+using Cascade.ServiceDefaults.Settings;
 using MassTransit;
 
 namespace Cascade.Gate.Extensions;
@@ -12,9 +13,12 @@ public static class GateServiceExtensions
     /// <summary>The gate's model (loaded in the background, with its readiness check) and settings.</summary>
     public static IServiceCollection AddGate(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(GateOptions.Section).Get<GateOptions>() ?? new GateOptions();
-        services.AddSingleton(options);
-        services.AddLoadedModel<GateStage>(configuration, "gate", store => store.CreateGate(options.Pack, options.Threshold));
+        services.AddSettings<GateOptions>(configuration, GateOptions.Section);
+        services.AddLoadedModel<GateStage>(configuration, "gate", (store, sp) =>
+        {
+            var options = sp.GetRequiredService<GateOptions>();
+            return store.CreateGate(options.Pack, options.Threshold);
+        });
         return services;
     }
 

@@ -1,6 +1,7 @@
 using Cascade.Orchestrator.Consumers;
 using Cascade.Orchestrator.StateMachines;
 using Cascade.Orchestrator.Submissions;
+using Cascade.ServiceDefaults.Settings;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -8,17 +9,16 @@ namespace Cascade.Orchestrator.Extensions;
 
 public static class OrchestratorServiceExtensions
 {
-    /// <summary>Submission service, result store and deadline monitor.</summary>
+    /// <summary>Submission service, result store, deadline monitor and result retention.</summary>
     public static IServiceCollection AddOrchestrator(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(OrchestratorOptions.Section).Get<OrchestratorOptions>() ?? new OrchestratorOptions();
-        options.Validate();
-        services.AddSingleton(options);
+        services.AddSettings<OrchestratorOptions>(configuration, OrchestratorOptions.Section, o => o.Validate());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ResultStore>();
         services.AddSingleton<FinishSubmissionActivity>();
         services.AddSingleton<SubmissionService>();
         services.AddHostedService<DeadlineMonitor>();
+        services.AddHostedService<ResultRetention>();
         services.AddHostedService<ClaimCheckJanitor>();
         return services;
     }
