@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Cascade.Inference;
 using Cascade.ServiceDefaults.Telemetry;
 
-namespace Cascade.Services.Tests.Metrics;
+namespace Cascade.Deployment.Tests;
 
 /// <summary>
 /// What the services expose on <c>/metrics</c> (OpenTelemetry's Prometheus exporter: dots become underscores, the

@@ -1,12 +1,14 @@
 using System.Globalization;
-using Cascade.Services.Tests.Fixtures;
 
-namespace Cascade.Services.Tests.Metrics;
+namespace Cascade.Deployment.Tests;
 
 /// <summary>
 /// One scrape of <c>/metrics</c>, over real HTTP and with Prometheus's own <c>Accept</c> header, from the all-in-one
 /// stack after it has classified a bear, refused a non-bear and failed a corrupt image, so that every Cascade
 /// instrument a dashboard could chart has recorded something.
+/// It must be the only host this test assembly starts: MassTransit creates its meter once per process, from the
+/// first host's meter factory, which disposes it with that host. A service is one host per process, so only
+/// tests see this.
 /// </summary>
 public sealed class ScrapedMetrics : IAsyncLifetime
 {
@@ -28,7 +30,8 @@ public sealed class ScrapedMetrics : IAsyncLifetime
     {
         await using var host = await LiveCascadeHost.StartAsync();
         using var http = new HttpClient { BaseAddress = host.HttpAddress };
-        foreach (var image in new[] { TestImages.Grizzly(), TestImages.Negative(), TestImages.Corrupt() })
+        byte[] corrupt = [0xFF, 0xD8, 0xFF, 0xE0, .. "not a JPEG"u8.ToArray()];
+        foreach (var image in new[] { Photo("bears/grizzly"), Photo("negatives"), corrupt })
         {
             using var form = new MultipartFormDataContent { { new ByteArrayContent(image), "image", "photo.jpg" } };
             using var response = await http.PostAsync("/api/v1/classify", form);
@@ -42,6 +45,8 @@ public sealed class ScrapedMetrics : IAsyncLifetime
         foreach (var line in Samples())
             SampleNames.Add(line[..line.IndexOfAny(['{', ' '])]);
     }
+
+    private static byte[] Photo(string folder) => File.ReadAllBytes(SharedAssets.Photos(folder)[0]);
 
     /// <summary>The <c>le</c> bounds of a histogram's buckets in ascending order, without <c>+Inf</c>.</summary>
     public IReadOnlyList<double> BucketBounds(string histogram) =>
