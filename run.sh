@@ -2,7 +2,7 @@
 # README command 1: set up everything on a fresh clone and run the cascade.
 #   ./run.sh                       classify every photo in ../shared/data with the in-process cascade
 #   ./run.sh classify PATH...      any other cascade command and arguments
-# Needs: .NET SDK 10, Node.js/npm, libvips42 (apt-get install libvips42).
+# Needs: .NET SDK 10, Node.js/npm (libvips comes from the NetVips.Native NuGet package).
 set -euo pipefail
 cd "$(dirname "$0")"
 [ -d node_modules/com.github.asus4.onnxruntime ] || npm ci --no-audit --no-fund
