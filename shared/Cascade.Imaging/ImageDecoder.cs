@@ -13,8 +13,8 @@ namespace Cascade.Imaging;
 public sealed class ImageDecoder
 {
     /// <summary>
-    /// For <see cref="ResizeMode.ShortSideCrop"/>, only the centre of an image at most this many times longer than
-    /// wide (or wide than high) is decoded and resized. The tensor writer crops the centre anyway, so photos within
+    /// For <see cref="ResizeMode.ShortSideCrop"/>, only the centre of an image, at most this many times taller than
+    /// wide (or wider than tall), is decoded and resized. The tensor writer crops the centre anyway, so photos within
     /// 4:1 are untouched; without the bound a 100x400,000 strip would be enlarged to 256x1,024,000 (786 MB).
     /// </summary>
     public const int MaxDecodedAspectRatio = 4;
@@ -51,7 +51,7 @@ public sealed class ImageDecoder
         var loader = Image.FindLoadSource(source);
         if (!VipsRuntime.IsAllowedSourceLoader(loader))
             throw new ImageException(ImageErrorCode.UnsupportedFormat,
-                $"Not an image format this server decodes (JPEG, PNG, WebP, GIF, TIFF){(loader is null ? "" : $" but {loader}")}; first bytes: {Convert.ToHexString(data[..Math.Min(8, data.Length)])}.");
+                $"Not an image format this server decodes (JPEG, PNG, WebP, GIF, TIFF){(loader is null ? "" : $", not {loader}")}; first bytes: {Convert.ToHexString(data[..Math.Min(8, data.Length)])}.");
 
         try
         {
