@@ -3,7 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-test-deps.sh
-npm ci --no-audit --no-fund
 (cd tests && npm ci --no-audit --no-fund)
 dotnet build Cascade.sln -c Release
 dotnet tools/Cascade.Cli/bin/Release/net10.0/cascade.dll models pull --from ../shared/models

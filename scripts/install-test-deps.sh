@@ -4,7 +4,6 @@
 set -euo pipefail
 
 apt_packages=(
-  libvips42            # image decoding (shared/Cascade.Imaging)
   rabbitmq-server      # real broker for the service tests
   python3-grpcio python3-grpc-tools python3-protobuf protobuf-compiler  # gRPC interop tests (reference C-core client)
   grpc-proto           # grpc.health.v1 and grpc.reflection protos for the interop clients

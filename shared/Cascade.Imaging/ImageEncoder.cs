@@ -1,5 +1,4 @@
-using System.Runtime.InteropServices;
-using Cascade.Imaging.Interop;
+using NetVips;
 
 namespace Cascade.Imaging;
 
@@ -10,7 +9,7 @@ public enum PixelFormat
     UInt16 = 2,
 }
 
-/// <summary>How libvips should read the bands of raw pixels (values of VipsInterpretation).</summary>
+/// <summary>How libvips should read the bands of raw pixels (the values are libvips' VipsInterpretation).</summary>
 public enum PixelInterpretation
 {
     Grey = 1,
@@ -26,35 +25,24 @@ public enum PixelInterpretation
 /// </summary>
 public static class ImageEncoder
 {
-    public static unsafe byte[] Encode(ReadOnlySpan<byte> pixels, int width, int height, int bands, string suffix,
+    public static byte[] Encode(ReadOnlySpan<byte> pixels, int width, int height, int bands, string suffix,
         PixelFormat format = PixelFormat.UInt8, PixelInterpretation interpretation = PixelInterpretation.SRgb, int? exifOrientation = null)
     {
         var bytesPerSample = format == PixelFormat.UInt16 ? 2 : 1;
         if (pixels.Length != width * height * bands * bytesPerSample)
             throw new ArgumentException($"{width}x{height}x{bands} {format} needs {width * height * bands * bytesPerSample} bytes, got {pixels.Length}.");
         VipsRuntime.EnsureInitialized();
-        nint raw, typed = 0, buffer = 0;
-        fixed (byte* data = pixels)
-        {
-            raw = LibVips.vips_image_new_from_memory_copy(data, (nuint)pixels.Length, width, height, bands, (int)format);
-        }
-        if (raw == 0) throw new InvalidOperationException($"vips_image_new_from_memory_copy: {VipsRuntime.TakeError()}");
         try
         {
-            if (LibVips.vips_copy(raw, out typed, "interpretation", (int)interpretation, 0) != 0)
-                throw new InvalidOperationException($"vips_copy: {VipsRuntime.TakeError()}");
-            if (exifOrientation is { } orientation) LibVips.vips_image_set_int(typed, "orientation", orientation);
-            if (LibVips.vips_image_write_to_buffer(typed, suffix, out buffer, out var size, 0) != 0)
-                throw new InvalidOperationException($"Encoding {suffix}: {VipsRuntime.TakeError()}");
-            var encoded = new byte[(int)size];
-            Marshal.Copy(buffer, encoded, 0, encoded.Length);
-            return encoded;
+            // PixelFormat and PixelInterpretation carry libvips' own enum values.
+            using var raw = Image.NewFromMemoryCopy(pixels, width, height, bands, (Enums.BandFormat)(int)format);
+            using var typed = raw.Copy(interpretation: (Enums.Interpretation)(int)interpretation);
+            using var tagged = exifOrientation is { } orientation ? typed.Mutate(image => image.Set(GValue.GIntType, "orientation", orientation)) : null;
+            return (tagged ?? typed).WriteToBuffer(suffix);
         }
-        finally
+        catch (VipsException e)
         {
-            if (buffer != 0) LibVips.g_free(buffer);
-            if (typed != 0) LibVips.g_object_unref(typed);
-            LibVips.g_object_unref(raw);
+            throw new InvalidOperationException($"Encoding {width}x{height}x{bands} as {suffix}: {e.Message.ReplaceLineEndings(" ")}", e);
         }
     }
 

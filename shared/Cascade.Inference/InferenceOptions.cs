@@ -1,4 +1,5 @@
 using Cascade.Imaging;
+using Cascade.Inference.Runtime;
 
 namespace Cascade.Inference;
 
@@ -24,11 +25,11 @@ public sealed record InferenceOptions
     /// <summary>Let idle ONNX Runtime threads spin: lower latency for a lone model, worse when decoding shares the cores.</summary>
     public bool AllowSpinning { get; init; }
     /// <summary>
-    /// int8 models on x64 CPUs without VNNI: ONNX Runtime's fast u8s8 kernels overflow there, which cost the int8
-    /// gate 4 points of recall (0.922 instead of 0.961). True uses its exact U8U8 kernels, about half as fast on
-    /// such CPUs; false trades that accuracy for speed. No effect on other CPUs or on float models.
+    /// int8 models: ONNX Runtime's fast u8s8 kernels overflow on x64 CPUs without VNNI, which cost the int8 gate 4
+    /// points of recall (0.922 instead of 0.961). Auto uses the exact U8U8 kernels (about half as fast there) only
+    /// on such CPUs; True and False force one or the other. No effect on float models.
     /// </summary>
-    public bool ExactInt8 { get; init; } = true;
+    public ExactInt8Mode ExactInt8 { get; init; } = ExactInt8Mode.Auto;
     public BatchingOptions Batching { get; init; } = new();
     public long MaxImageBytes { get; init; } = ImageLimits.DefaultMaxBytes;
     public long MaxImagePixels { get; init; } = ImageLimits.DefaultMaxPixels;

@@ -1,6 +1,4 @@
-using Cascade.ServiceDefaults.Metrics;
 using Cascade.ServiceDefaults.Telemetry;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,22 +19,19 @@ public static class ServiceDefaultsExtensions
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [HealthTags.Live]);
         builder.Services.AddCascadeTelemetry(builder.Environment.ApplicationName);
-        builder.Services.AddSingleton(_ => new PrometheusExporter(meter => meter.Name.StartsWith("Cascade", StringComparison.Ordinal)));
         return builder;
     }
 
     /// <summary>
-    /// <c>/health/live</c> (the process answers) and <c>/health/ready</c> (model loaded and bus connected:
-    /// MassTransit's bus check carries the "ready" tag too).
+    /// <c>/health/live</c> (the process answers), <c>/health/ready</c> (model loaded and bus connected:
+    /// MassTransit's bus check carries the "ready" tag too) and <c>/metrics</c> for Prometheus.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        // Created here so the listener sees every measurement from start-up on.
-        app.Services.GetRequiredService<PrometheusExporter>();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Live) });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready) });
-        // Prometheus scrape endpoint for the Cascade meters.
-        app.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Render(), PrometheusExporter.ContentType));
+        // Scrapes are left out of the HTTP server metrics so that they measure callers, not Prometheus.
+        app.MapPrometheusScrapingEndpoint(TelemetryExtensions.MetricsPath).DisableHttpMetrics();
         return app;
     }
 }

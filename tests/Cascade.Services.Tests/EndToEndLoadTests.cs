@@ -1,5 +1,5 @@
 using Cascade.Contracts;
-using Cascade.Orchestrator.Benchmarks;
+using Cascade.LoadGenerator;
 using Cascade.Orchestrator.Submissions;
 using Cascade.Services.Tests.Fixtures;
 using Cascade.Services.Tests.RabbitMq;

@@ -3,6 +3,7 @@ using Cascade.Classifier.Grpc;
 using Cascade.Inference.Pipeline;
 using Cascade.ServiceDefaults.Grpc;
 using Cascade.ServiceDefaults.Models;
+using Cascade.ServiceDefaults.Settings;
 using MassTransit;
 using V1 = Cascade.Protos.V1;
 
@@ -13,9 +14,8 @@ public static class ClassifierServiceExtensions
     /// <summary>The classifier's model (loaded in the background, with its readiness check, also reported by gRPC health) and settings.</summary>
     public static IServiceCollection AddClassifier(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(ClassifierOptions.Section).Get<ClassifierOptions>() ?? new ClassifierOptions();
-        services.AddSingleton(options);
-        services.AddLoadedModel<ClassifierStage>(configuration, "classifier", store => store.CreateClassifier(options.Pack));
+        services.AddSettings<ClassifierOptions>(configuration, ClassifierOptions.Section);
+        services.AddLoadedModel<ClassifierStage>(configuration, "classifier", (store, sp) => store.CreateClassifier(sp.GetRequiredService<ClassifierOptions>().Pack));
         services.AddGrpcHealthFor(V1.ClassifierService.Descriptor.FullName);
         return services;
     }

@@ -3,6 +3,7 @@ using Cascade.Gate.Grpc;
 using Cascade.Inference.Pipeline;
 using Cascade.ServiceDefaults.Grpc;
 using Cascade.ServiceDefaults.Models;
+using Cascade.ServiceDefaults.Settings;
 using MassTransit;
 using V1 = Cascade.Protos.V1;
 
@@ -13,9 +14,12 @@ public static class GateServiceExtensions
     /// <summary>The gate's model (loaded in the background, with its readiness check, also reported by gRPC health) and settings.</summary>
     public static IServiceCollection AddGate(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(GateOptions.Section).Get<GateOptions>() ?? new GateOptions();
-        services.AddSingleton(options);
-        services.AddLoadedModel<GateStage>(configuration, "gate", store => store.CreateGate(options.Pack, options.Threshold));
+        services.AddSettings<GateOptions>(configuration, GateOptions.Section);
+        services.AddLoadedModel<GateStage>(configuration, "gate", (store, sp) =>
+        {
+            var options = sp.GetRequiredService<GateOptions>();
+            return store.CreateGate(options.Pack, options.Threshold);
+        });
         services.AddGrpcHealthFor(V1.GateService.Descriptor.FullName);
         return services;
     }

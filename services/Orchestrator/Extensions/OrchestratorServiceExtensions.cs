@@ -3,6 +3,7 @@ using Cascade.Orchestrator.Grpc;
 using Cascade.Orchestrator.StateMachines;
 using Cascade.Orchestrator.Submissions;
 using Cascade.ServiceDefaults.Grpc;
+using Cascade.ServiceDefaults.Settings;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using V1 = Cascade.Protos.V1;
@@ -11,17 +12,16 @@ namespace Cascade.Orchestrator.Extensions;
 
 public static class OrchestratorServiceExtensions
 {
-    /// <summary>Submission service, result store and deadline monitor; gRPC health under the service's name.</summary>
+    /// <summary>Submission service, result store, deadline monitor and result retention; gRPC health under the service's name.</summary>
     public static IServiceCollection AddOrchestrator(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection(OrchestratorOptions.Section).Get<OrchestratorOptions>() ?? new OrchestratorOptions();
-        options.Validate();
-        services.AddSingleton(options);
+        services.AddSettings<OrchestratorOptions>(configuration, OrchestratorOptions.Section, o => o.Validate());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ResultStore>();
         services.AddSingleton<FinishSubmissionActivity>();
         services.AddSingleton<SubmissionService>();
         services.AddHostedService<DeadlineMonitor>();
+        services.AddHostedService<ResultRetention>();
         services.AddHostedService<ClaimCheckJanitor>();
         services.AddGrpcHealthFor(V1.OrchestratorService.Descriptor.FullName);
         return services;

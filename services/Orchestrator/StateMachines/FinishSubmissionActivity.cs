@@ -36,8 +36,9 @@ public sealed class FinishSubmissionActivity(ResultStore results, OrchestratorOp
     {
         var now = time.GetUtcNow();
         var result = SubmissionStateMachine.Result(context.Saga, now);
-        results.Complete(result, now + options.ResultRetention);
+        // Metrics first: whoever is woken by the result and then scrapes /metrics must find it counted.
         ServiceMetrics.RecordFinished(result);
+        results.Complete(result, now + options.ResultRetention);
         logger.LogInformation("Submission finished {Status}: {Verdict} {Label} in {TotalMs:0.0} ms {ErrorCode} (trace {TraceId})",
             result.Status, result.Verdict, result.Label, result.TotalMs, result.ErrorCode, result.TraceId);
 

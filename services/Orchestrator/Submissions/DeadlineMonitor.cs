@@ -5,7 +5,7 @@ using MassTransit;
 namespace Cascade.Orchestrator.Submissions;
 
 /// <summary>
-/// Stage timeouts and result expiry. A timer, not scheduled messages: MassTransit's RabbitMQ scheduler needs
+/// Stage timeouts. A timer, not scheduled messages: MassTransit's RabbitMQ scheduler needs
 /// the delayed-message exchange plugin (not in Debian's RabbitMQ) or Quartz/Hangfire integrations (not on the
 /// registry here). Scanning the sagas' stored deadlines works the same on every transport and survives a
 /// stage that never answers.
@@ -14,7 +14,6 @@ public sealed class DeadlineMonitor(
     IBus bus,
     IQuerySagaRepository<SubmissionState> sagas,
     SubmissionStateMachine machine,
-    ResultStore results,
     OrchestratorOptions options,
     TimeProvider time,
     ILogger<DeadlineMonitor> logger) : BackgroundService
@@ -44,6 +43,5 @@ public sealed class DeadlineMonitor(
             // A saga that already moved on ignores or discards this, so a repeated signal is harmless.
             await bus.Publish(new StageTimedOut { SubmissionId = id }, cancellationToken).ConfigureAwait(false);
         }
-        results.Evict(now);
     }
 }

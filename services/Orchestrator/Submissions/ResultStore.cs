@@ -33,12 +33,12 @@ public sealed class ResultStore
         foreach (var subscriber in _subscribers.Keys) subscriber.Writer.TryWrite(result);
     }
 
-    /// <summary>Forgets finished results older than their retention.</summary>
     /// <summary>The most recently finished results, newest first.</summary>
     public IReadOnlyList<SubmissionFinished> Recent(int count) =>
         _entries.Values.Select(e => e.Finished.Task).Where(t => t.IsCompletedSuccessfully).Select(t => t.Result)
             .OrderByDescending(r => r.FinishedAt).Take(count).ToList();
 
+    /// <summary>Forgets finished results older than their retention.</summary>
     public void Evict(DateTimeOffset now)
     {
         foreach (var (id, entry) in _entries)

@@ -16,9 +16,11 @@ public sealed class SessionFactory
         _logger = logger;
         if (Interlocked.Exchange(ref _loggedEnvironment, 1) == 0)
         {
-            _logger.LogInformation("ONNX Runtime {Version}; available providers: {Providers}; configured provider {Provider}, intra-op threads {Threads}, exact int8 {ExactInt8}",
+            _logger.LogInformation("ONNX Runtime {Version}; available providers: {Providers}; configured provider {Provider}, intra-op threads {Threads}; " +
+                "CPU has VNNI: {Vnni}, so int8 kernels {Int8Kernels} (Inference:ExactInt8 {ExactInt8})",
                 OrtEnv.Instance().GetVersionString(), string.Join(", ", OrtEnv.Instance().GetAvailableProviders()),
-                options.ExecutionProvider, options.IntraOpThreads == 0 ? "all cores" : options.IntraOpThreads, options.ExactInt8);
+                options.ExecutionProvider, options.IntraOpThreads == 0 ? "all cores" : options.IntraOpThreads,
+                Int8Kernels.CpuHasVnni, Int8Kernels.UseExact(options.ExactInt8) ? "exact U8U8" : "fast u8s8", options.ExactInt8);
         }
     }
 
@@ -59,7 +61,7 @@ public sealed class SessionFactory
         };
         // Idle ORT worker threads spin by default, taking the cores that decode the next images away from them.
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", _options.AllowSpinning ? "1" : "0");
-        options.AddSessionConfigEntry("session.x64quantprecision", _options.ExactInt8 ? "1" : "0");
+        options.AddSessionConfigEntry("session.x64quantprecision", Int8Kernels.UseExact(_options.ExactInt8) ? "1" : "0");
         return options;
     }
 }

@@ -3,6 +3,7 @@ using Cascade.ServiceDefaults.Models;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Cascade.ServiceDefaults.Settings;
 
 namespace Cascade.ServiceDefaults.Bus;
 
@@ -14,8 +15,9 @@ public static class BusExtensions
     /// </summary>
     public static IServiceCollection AddCascadeBus(this IServiceCollection services, IConfiguration configuration, Action<IBusRegistrationConfigurator> addConsumers)
     {
+        services.AddSettings<BusOptions>(configuration, BusOptions.Section);
+        // The transport decides which services get registered, so it is read here, before the container exists.
         var options = configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
-        services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         if (options.Transport == BusTransport.RabbitMq)
             AddClaimChecks(services, _ => new FileSystemClaimCheckRepository(Directory.CreateDirectory(options.MessageData.Path)));

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using Grpc.AspNetCore.HealthChecks;
 using Grpc.AspNetCore.Server;
+using Cascade.ServiceDefaults.Settings;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +21,7 @@ public static class GrpcServiceDefaults
     public static WebApplicationBuilder AddCascadeGrpc(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<GrpcServerOptions>().Bind(builder.Configuration.GetSection(GrpcServerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSettings<GrpcServerOptions>(builder.Configuration, GrpcServerOptions.Section);
         services.AddGrpc(grpc => grpc.Interceptors.Add<ErrorMappingInterceptor>());
         services.AddOptions<GrpcServiceOptions>().Configure<IOptions<GrpcServerOptions>>((grpc, settings) =>
         {

@@ -2,6 +2,7 @@ using Cascade.Inference;
 using Cascade.Inference.Packs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Cascade.ServiceDefaults.Settings;
 using Microsoft.Extensions.Logging;
 
 namespace Cascade.ServiceDefaults.Models;
@@ -12,14 +13,15 @@ public static class ModelExtensions
     /// Loads a stage from the model directory (section <c>Inference</c>) in the background and adds its
     /// readiness check (tag "ready").
     /// </summary>
-    public static IServiceCollection AddLoadedModel<TStage>(this IServiceCollection services, IConfiguration configuration, string name, Func<ModelStore, TStage> create)
+    public static IServiceCollection AddLoadedModel<TStage>(this IServiceCollection services, IConfiguration configuration, string name, Func<ModelStore, IServiceProvider, TStage> create)
         where TStage : class, IAsyncDisposable
     {
+        services.AddSettings<InferenceOptions>(configuration, InferenceOptions.Section, o => o.Validate());
         services.AddSingleton(sp =>
         {
-            var options = configuration.GetSection(InferenceOptions.Section).Get<InferenceOptions>() ?? new InferenceOptions();
+            var options = sp.GetRequiredService<InferenceOptions>();
             var loggers = sp.GetRequiredService<ILoggerFactory>();
-            return new LoadedModel<TStage>(name, () => create(new ModelStore(options, loggers)), loggers.CreateLogger<LoadedModel<TStage>>());
+            return new LoadedModel<TStage>(name, () => create(new ModelStore(options, loggers), sp), loggers.CreateLogger<LoadedModel<TStage>>());
         });
         services.AddHostedService(sp => sp.GetRequiredService<LoadedModel<TStage>>());
         services.AddHealthChecks().AddCheck<ModelLoadedHealthCheck<TStage>>($"{name}-model", tags: [HealthTags.Ready]);

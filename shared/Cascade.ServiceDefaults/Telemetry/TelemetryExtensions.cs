@@ -1,7 +1,6 @@
-using Cascade.Inference;
+using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -12,39 +11,70 @@ public static class TelemetryExtensions
 {
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    /// <summary>Where Prometheus scrapes every service (mapped in <c>MapDefaultEndpoints</c>).</summary>
+    public const string MetricsPath = "/metrics";
+
     /// <summary>
-    /// Traces (ASP.NET Core, MassTransit) and metrics (MassTransit, inference) exported by OTLP when
-    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Built with the SDK directly because
-    /// OpenTelemetry.Extensions.Hosting is not on the package registry here.
+    /// Every Cascade meter (<c>Cascade.Inference</c>, <c>Cascade.Services</c>, ...) by name prefix, so this project
+    /// needs no reference to the projects that own them.
+    /// </summary>
+    public const string CascadeMeters = "Cascade.*";
+
+    /// <summary>MassTransit's ActivitySource and meter share this name.</summary>
+    public const string MassTransitSource = "MassTransit";
+
+    /// <summary>The instrument of the dynamic batcher (Cascade.Inference) that counts images per model call.</summary>
+    public const string BatchSizeInstrument = "cascade.batch.size";
+
+    /// <summary>
+    /// Milliseconds, for every Cascade histogram in ms. Batcher and queue waits live under the 2 ms default
+    /// <c>MaxWait</c>, hence the sub-millisecond buckets; the top bucket is the orchestrator's 10 s stage timeout.
+    /// </summary>
+    public static readonly double[] LatencyBucketsMs = [0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
+
+    /// <summary>Powers of two up to 1024, the largest <c>Inference:Batching:MaxBatchSize</c> allowed.</summary>
+    public static readonly double[] BatchSizeBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
+
+    /// <summary>
+    /// Traces (ASP.NET Core, HttpClient, MassTransit) and metrics (those, the .NET runtime and every Cascade meter).
+    /// Metrics are always served to Prometheus on <see cref="MetricsPath"/>; both signals go out by OTLP too
+    /// when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
     /// </summary>
     public static IServiceCollection AddCascadeTelemetry(this IServiceCollection services, string serviceName)
     {
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(OtlpEndpointVariable))) return services;
-        var resource = ResourceBuilder.CreateDefault().AddService(serviceName);
-        services.AddSingleton(_ => Sdk.CreateTracerProviderBuilder()
-            .SetResourceBuilder(resource)
-            .AddSource("Microsoft.AspNetCore", "MassTransit")
-            .AddOtlpExporter()
-            .Build());
-        services.AddSingleton(_ => Sdk.CreateMeterProviderBuilder()
-            .SetResourceBuilder(resource)
-            .AddMeter("Microsoft.AspNetCore.Hosting", "MassTransit", InferenceMetrics.MeterName, Metrics.ServiceMetrics.MeterName)
-            .AddOtlpExporter()
-            .Build());
-        services.AddHostedService<TelemetryStarter>();
+        var useOtlp = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(OtlpEndpointVariable));
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName))
+            .WithTracing(tracing =>
+            {
+                tracing
+                    .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsScrapeOrProbe(context.Request.Path))
+                    .AddHttpClientInstrumentation()
+                    .AddSource(MassTransitSource);
+                if (useOtlp) tracing.AddOtlpExporter();
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddMeter(MassTransitSource, CascadeMeters)
+                    .AddView(BatchSizeInstrument, new ExplicitBucketHistogramConfiguration { Boundaries = BatchSizeBuckets })
+                    .AddView(LatencyView)
+                    .AddPrometheusExporter();
+                if (useOtlp) metrics.AddOtlpExporter();
+            });
         return services;
     }
 
-    /// <summary>Creates the providers at start-up (they listen from then on); the container disposes them, flushing.</summary>
-    private sealed class TelemetryStarter(TracerProvider tracing, MeterProvider metrics) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            GC.KeepAlive(tracing);
-            GC.KeepAlive(metrics);
-            return Task.CompletedTask;
-        }
+    /// <summary>Our latency buckets for Cascade's millisecond histograms; other instruments keep their own.</summary>
+    private static MetricStreamConfiguration? LatencyView(Instrument instrument) =>
+        instrument is Histogram<double> && instrument.Unit == "ms" && instrument.Meter.Name.StartsWith("Cascade.", StringComparison.Ordinal)
+            ? new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBucketsMs }
+            : null;
 
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
+    /// <summary>Scrapes and health probes arrive every few seconds and would drown the traces that matter.</summary>
+    private static bool IsScrapeOrProbe(PathString path) =>
+        path.StartsWithSegments(MetricsPath) || path.StartsWithSegments("/health");
 }

@@ -1,6 +1,6 @@
 using Cascade.AllInOne;
 using Cascade.Inference.Pipeline;
-using Cascade.Orchestrator.Benchmarks;
+using Cascade.LoadGenerator;
 using Cascade.Orchestrator.Submissions;
 using Cascade.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;

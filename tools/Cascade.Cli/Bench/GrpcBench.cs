@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Cascade.Cli.Commands;
-using Cascade.Orchestrator.Benchmarks;
+using Cascade.LoadGenerator;
 using Cascade.Orchestrator.Submissions;
 using Microsoft.Extensions.DependencyInjection;
 

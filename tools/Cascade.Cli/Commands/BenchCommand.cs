@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Cascade.Cli.Bench;
-using Cascade.Orchestrator.Benchmarks;
+using Cascade.LoadGenerator;
 
 namespace Cascade.Cli.Commands;
 

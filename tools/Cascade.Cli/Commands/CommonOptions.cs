@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Cascade.Inference;
 using Cascade.Inference.Packs;
+using Cascade.Inference.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Cascade.Cli.Commands;
@@ -22,12 +23,16 @@ internal sealed class CommonOptions
     public Option<int> Threads { get; } = new("--threads") { Description = "ONNX Runtime intra-op threads (0 = all cores)" };
     public Option<int> MaxBatch { get; } = new("--max-batch") { Description = "Dynamic batching: largest batch", DefaultValueFactory = _ => new BatchingOptions().MaxBatchSize };
     public Option<double> MaxWaitMs { get; } = new("--max-wait-ms") { Description = "Dynamic batching: longest wait for a batch to fill, ms", DefaultValueFactory = _ => new BatchingOptions().MaxWait.TotalMilliseconds };
-    public Option<bool> FastInt8 { get; } = new("--fast-int8") { Description = "int8 models: ONNX Runtime's fast u8s8 kernels, which lose accuracy on x64 CPUs without VNNI" };
+    public Option<ExactInt8Mode> ExactInt8 { get; } = new("--exact-int8")
+    {
+        Description = "int8 models: auto (exact kernels only on x64 CPUs without VNNI, where the fast ones lose accuracy), true or false",
+        DefaultValueFactory = _ => ExactInt8Mode.Auto,
+    };
     public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Log model loading and providers" };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { ModelDirectory, Gate, Classifier, Provider, Threads, MaxBatch, MaxWaitMs, FastInt8, Verbose })
+        foreach (var option in new Option[] { ModelDirectory, Gate, Classifier, Provider, Threads, MaxBatch, MaxWaitMs, ExactInt8, Verbose })
             command.Options.Add(option);
         foreach (var option in new Option[] { Threads, MaxBatch })
             option.Validators.Add(r =>
@@ -43,7 +48,7 @@ internal sealed class CommonOptions
             ModelDirectory = result.GetValue(ModelDirectory)!,
             ExecutionProvider = result.GetValue(Provider),
             IntraOpThreads = result.GetValue(Threads),
-            ExactInt8 = !result.GetValue(FastInt8),
+            ExactInt8 = result.GetValue(ExactInt8),
             Batching = new BatchingOptions
             {
                 MaxBatchSize = result.GetValue(MaxBatch),

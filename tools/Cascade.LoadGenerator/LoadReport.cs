@@ -1,6 +1,6 @@
 using Cascade.Contracts;
 
-namespace Cascade.Orchestrator.Benchmarks;
+namespace Cascade.LoadGenerator;
 
 /// <summary>What <see cref="EndToEndLoad"/> measured: throughput and submit-to-result latency percentiles.</summary>
 public sealed record LoadReport(

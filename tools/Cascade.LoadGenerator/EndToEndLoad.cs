@@ -3,7 +3,7 @@ using System.Diagnostics;
 using Cascade.Contracts;
 using Cascade.Orchestrator.Submissions;
 
-namespace Cascade.Orchestrator.Benchmarks;
+namespace Cascade.LoadGenerator;
 
 /// <summary>
 /// End-to-end load through <see cref="SubmissionService"/> (claim check, bus, both stages, saga): keeps a fixed
