@@ -2,7 +2,7 @@ using Cascade.Classifier.Consumers;
 using Cascade.Classifier.Grpc;
 using Cascade.Inference.Pipeline;
 using Cascade.ServiceDefaults.Grpc;
-using Cascade.ServiceDefaults.Models;
+using Cascade.StageHosting;
 using Cascade.ServiceDefaults.Settings;
 using MassTransit;
 using V1 = Cascade.Protos.V1;

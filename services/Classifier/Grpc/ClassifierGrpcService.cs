@@ -1,5 +1,5 @@
 using Cascade.Inference.Pipeline;
-using Cascade.ServiceDefaults.Models;
+using Cascade.StageHosting;
 using Grpc.Core;
 using V1 = Cascade.Protos.V1;
 

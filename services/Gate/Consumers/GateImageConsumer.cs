@@ -1,6 +1,6 @@
 using Cascade.Contracts;
 using Cascade.Inference.Pipeline;
-using Cascade.ServiceDefaults.Models;
+using Cascade.StageHosting;
 using MassTransit;
 
 namespace Cascade.Gate.Consumers;

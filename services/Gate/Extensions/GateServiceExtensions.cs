@@ -2,7 +2,7 @@ using Cascade.Gate.Consumers;
 using Cascade.Gate.Grpc;
 using Cascade.Inference.Pipeline;
 using Cascade.ServiceDefaults.Grpc;
-using Cascade.ServiceDefaults.Models;
+using Cascade.StageHosting;
 using Cascade.ServiceDefaults.Settings;
 using MassTransit;
 using V1 = Cascade.Protos.V1;

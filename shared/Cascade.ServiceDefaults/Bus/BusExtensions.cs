@@ -1,5 +1,4 @@
 using MassTransit;
-using Cascade.ServiceDefaults.Models;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,7 +22,6 @@ public static class BusExtensions
             AddClaimChecks(services, _ => new FileSystemClaimCheckRepository(Directory.CreateDirectory(options.MessageData.Path)));
         else
             AddClaimChecks(services, sp => new ExpiringInMemoryMessageDataRepository(sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<PixelForwarding>();
 
         services.AddMassTransit(bus =>
         {

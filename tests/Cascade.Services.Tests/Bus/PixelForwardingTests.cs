@@ -1,7 +1,7 @@
 using Cascade.Contracts;
 using Cascade.Imaging;
 using Cascade.ServiceDefaults.Bus;
-using Cascade.ServiceDefaults.Models;
+using Cascade.StageHosting;
 using MassTransit;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -4,7 +4,7 @@ using Cascade.Imaging;
 using Cascade.Inference.Pipeline;
 using MassTransit;
 
-namespace Cascade.ServiceDefaults.Models;
+namespace Cascade.StageHosting;
 
 /// <summary>One stage's work on one message: its outcome, the image it decoded (dispose it) and the whole stage time.</summary>
 public sealed record StageRun<TOutcome>(TOutcome Outcome, DecodedImage Decoded, ResizeSpec Resize, double StageMs) : IDisposable

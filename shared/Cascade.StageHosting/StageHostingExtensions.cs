@@ -1,17 +1,19 @@
 using Cascade.Inference;
 using Cascade.Inference.Packs;
+using Cascade.ServiceDefaults;
+using Cascade.ServiceDefaults.Settings;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Cascade.ServiceDefaults.Settings;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
-namespace Cascade.ServiceDefaults.Models;
+namespace Cascade.StageHosting;
 
-public static class ModelExtensions
+public static class StageHostingExtensions
 {
     /// <summary>
     /// Loads a stage from the model directory (section <c>Inference</c>) in the background and adds its
-    /// readiness check (tag "ready").
+    /// readiness check (tag "ready"), and the forwarding of decoded pixels between stages.
     /// </summary>
     public static IServiceCollection AddLoadedModel<TStage>(this IServiceCollection services, IConfiguration configuration, string name, Func<ModelStore, IServiceProvider, TStage> create)
         where TStage : class, IAsyncDisposable
@@ -24,6 +26,7 @@ public static class ModelExtensions
             return new LoadedModel<TStage>(name, () => create(new ModelStore(options, loggers), sp), loggers.CreateLogger<LoadedModel<TStage>>());
         });
         services.AddHostedService(sp => sp.GetRequiredService<LoadedModel<TStage>>());
+        services.TryAddSingleton<PixelForwarding>();
         services.AddHealthChecks().AddCheck<ModelLoadedHealthCheck<TStage>>($"{name}-model", tags: [HealthTags.Ready]);
         return services;
     }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Cascade.ServiceDefaults.Models;
+namespace Cascade.StageHosting;
 
 /// <summary>
 /// A model stage loaded in the background at start-up, so the web host answers liveness probes while the

@@ -2,7 +2,7 @@ using Cascade.Contracts.Errors;
 using Cascade.Inference.Pipeline;
 using Google.Protobuf;
 
-namespace Cascade.ServiceDefaults.Models;
+namespace Cascade.StageHosting;
 
 /// <summary>Runs a stage for a direct gRPC call; its errors become statuses in <see cref="Grpc.ErrorMappingInterceptor"/>.</summary>
 public static class StageGrpcCalls

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Cascade.ServiceDefaults.Models;
+namespace Cascade.StageHosting;
 
 /// <summary>Ready only once the model has loaded; unhealthy with the reason when loading failed.</summary>
 public sealed class ModelLoadedHealthCheck<TStage>(LoadedModel<TStage> model) : IHealthCheck

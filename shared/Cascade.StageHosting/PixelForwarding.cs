@@ -4,7 +4,7 @@ using Cascade.ServiceDefaults.Bus;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 
-namespace Cascade.ServiceDefaults.Models;
+namespace Cascade.StageHosting;
 
 /// <summary>
 /// The gate's decode, handed to the classifier through the claim-check store (<see cref="DecodedPixels"/>), so an
