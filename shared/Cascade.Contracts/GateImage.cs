@@ -5,4 +5,6 @@ public sealed record GateImage : ISubmissionMessage
 {
     public required Guid SubmissionId { get; init; }
     public required MessageData<byte[]> Image { get; init; }
+    /// <inheritdoc cref="ImageSubmitted.AnswerBy"/>
+    public DateTimeOffset? AnswerBy { get; init; }
 }

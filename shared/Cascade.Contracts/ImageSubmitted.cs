@@ -14,4 +14,9 @@ public sealed record ImageSubmitted : ISubmissionMessage
     public required string TraceId { get; init; }
     /// <summary>Queue that also receives the plain-JSON result (AMQP clients).</summary>
     public string? ReplyTo { get; init; }
+    /// <summary>
+    /// The caller's deadline, when it has one: a stage that gets this message later refuses it with
+    /// DEADLINE_EXCEEDED instead of running its model, and work still queued at the model then leaves the queue.
+    /// </summary>
+    public DateTimeOffset? AnswerBy { get; init; }
 }

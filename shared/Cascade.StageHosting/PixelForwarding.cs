@@ -20,6 +20,12 @@ public sealed class PixelForwarding(IMessageDataRepository repository, IDeletabl
         return new DecodedPixels { Address = address, Width = image.Width, Height = image.Height, Resize = resize.ToString() };
     }
 
+    /// <summary>Deletes forwarded pixels that will not be used.</summary>
+    public void Discard(DecodedPixels? pixels)
+    {
+        if (pixels is not null && claimChecks.Owns(pixels.Address)) claimChecks.Delete(pixels.Address);
+    }
+
     /// <summary>The forwarded decode when it fits <paramref name="resize"/>, else null. Deletes it from the store: it is used once.</summary>
     public async Task<DecodedImage?> TakeAsync(DecodedPixels? pixels, ResizeSpec resize, CancellationToken cancellationToken)
     {

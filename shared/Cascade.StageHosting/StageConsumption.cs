@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Cascade.Contracts;
+using Cascade.Contracts.Errors;
 using Cascade.Imaging;
 using Cascade.Inference.Pipeline;
 using MassTransit;
@@ -12,32 +13,49 @@ public sealed record StageRun<TOutcome>(TOutcome Outcome, DecodedImage Decoded, 
     public void Dispose() => Decoded.Dispose();
 }
 
-/// <summary>What the gate and classifier consumers share: fetch the image (or take the forwarded decode), run the stage, turn image errors into <see cref="StageFailed"/>.</summary>
+/// <summary>
+/// What the gate and classifier consumers share: fetch the image (or take the forwarded decode), run the stage, turn
+/// image errors and a passed caller's deadline into <see cref="StageFailed"/>.
+/// </summary>
 public static class StageConsumption
 {
-    /// <summary>The stage's run, or null when the image was refused (StageFailed is published, no retry).</summary>
+    /// <summary>The stage's run, or null when the image was refused or nobody waits any more (StageFailed is published, no retry).</summary>
+    /// <param name="answerBy">The caller's deadline: past it the model does not run, and a run still queued at the model leaves the queue.</param>
     /// <param name="forwarded">The previous stage's decode, used instead of decoding <paramref name="image"/> when it fits.</param>
     public static async Task<StageRun<TOutcome>?> RunAsync<TStage, TOutcome>(this LoadedModel<TStage> model, ConsumeContext context,
-        Guid submissionId, MessageData<byte[]> image, string stageName, PixelForwarding forwarding, DecodedPixels? forwarded = null)
+        Guid submissionId, MessageData<byte[]> image, string stageName, PixelForwarding forwarding, DateTimeOffset? answerBy, DecodedPixels? forwarded = null)
         where TStage : ModelStage<TOutcome>
     {
         var started = Stopwatch.GetTimestamp();
         var stage = await model.Stage.ConfigureAwait(false);
         var resize = stage.Scorer.Pack.Resize;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        if (answerBy is { } by)
+        {
+            var left = by - DateTimeOffset.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                forwarding.Discard(forwarded);
+                await PublishDeadlineExceededAsync(context, submissionId, stageName).ConfigureAwait(false);
+                return null;
+            }
+            deadline.CancelAfter(left);
+        }
+        var cancellationToken = deadline.Token;
         try
         {
-            var decoded = await forwarding.TakeAsync(forwarded, resize, context.CancellationToken).ConfigureAwait(false);
+            var decoded = await forwarding.TakeAsync(forwarded, resize, cancellationToken).ConfigureAwait(false);
             TOutcome outcome;
             if (decoded is null)
             {
                 var bytes = await image.Value.ConfigureAwait(false);
-                (outcome, decoded) = await stage.RunKeepingDecodeAsync(bytes, context.CancellationToken).ConfigureAwait(false);
+                (outcome, decoded) = await stage.RunKeepingDecodeAsync(bytes, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 try
                 {
-                    outcome = await stage.RunAsync(decoded, context.CancellationToken).ConfigureAwait(false);
+                    outcome = await stage.RunAsync(decoded, cancellationToken).ConfigureAwait(false);
                 }
                 catch
                 {
@@ -52,7 +70,21 @@ public static class StageConsumption
             await context.Publish(new StageFailed { SubmissionId = submissionId, Stage = stageName, ErrorCode = e.ErrorCode, ErrorMessage = e.Message }).ConfigureAwait(false);
             return null;
         }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            await PublishDeadlineExceededAsync(context, submissionId, stageName).ConfigureAwait(false);
+            return null;
+        }
     }
+
+    private static Task PublishDeadlineExceededAsync(ConsumeContext context, Guid submissionId, string stageName) =>
+        context.Publish(new StageFailed
+        {
+            SubmissionId = submissionId,
+            Stage = stageName,
+            ErrorCode = ErrorCodes.DeadlineExceeded,
+            ErrorMessage = $"The caller's deadline passed before the {stageName} ran; its work was dropped.",
+        });
 
     public static StageTimings ToContract(this StageTiming timing, double stageMs) =>
         new(timing.PreprocessMs, timing.QueueMs, timing.InferenceMs, timing.BatchSize, stageMs);

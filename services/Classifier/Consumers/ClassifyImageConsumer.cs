@@ -13,7 +13,7 @@ public sealed class ClassifyImageConsumer(LoadedModel<ClassifierStage> model, Pi
     public async Task Consume(ConsumeContext<ClassifyImage> context)
     {
         var message = context.Message;
-        using var run = await model.RunAsync<ClassifierStage, ClassifierOutcome>(context, message.SubmissionId, message.Image, StageName, forwarding, message.Pixels);
+        using var run = await model.RunAsync<ClassifierStage, ClassifierOutcome>(context, message.SubmissionId, message.Image, StageName, forwarding, message.AnswerBy, message.Pixels);
         if (run is null) return;
         var outcome = run.Outcome;
         var scores = outcome.Decision.Scores.Select(s => new LabelScore(s.Label, s.Score, s.Threshold)).ToArray();

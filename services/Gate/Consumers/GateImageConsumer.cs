@@ -17,7 +17,7 @@ public sealed class GateImageConsumer(LoadedModel<GateStage> model, PixelForward
     public async Task Consume(ConsumeContext<GateImage> context)
     {
         var message = context.Message;
-        using var run = await model.RunAsync<GateStage, GateOutcome>(context, message.SubmissionId, message.Image, StageName, forwarding);
+        using var run = await model.RunAsync<GateStage, GateOutcome>(context, message.SubmissionId, message.Image, StageName, forwarding, message.AnswerBy);
         if (run is null) return;
         var outcome = run.Outcome;
         var result = new GateResult(outcome.Decision.Score, outcome.Decision.Threshold, new ModelInfo(outcome.Model, outcome.ModelVersion), outcome.Timing.ToContract(run.StageMs));
@@ -25,6 +25,6 @@ public sealed class GateImageConsumer(LoadedModel<GateStage> model, PixelForward
         if (!outcome.Decision.Accepted) return;
         var pixels = options.ForwardPixels ? await forwarding.PutAsync(run.Decoded, run.Resize, context.CancellationToken) : null;
         var classifier = await context.GetSendEndpoint(CommandQueues.ClassifierAddress);
-        await classifier.Send(new ClassifyImage { SubmissionId = message.SubmissionId, Image = message.Image, Gate = result, Pixels = pixels });
+        await classifier.Send(new ClassifyImage { SubmissionId = message.SubmissionId, Image = message.Image, Gate = result, Pixels = pixels, AnswerBy = message.AnswerBy });
     }
 }

@@ -14,6 +14,6 @@ public sealed class AmqpSubmissionConsumer(SubmissionService submissions) : ICon
     {
         var message = context.Message;
         var image = Convert.FromBase64String(message.ImageBase64);
-        await submissions.SubmitAsync(image, message.ClientRequestId, message.ReplyTo, context.CancellationToken);
+        await submissions.SubmitAsync(image, message.ClientRequestId, message.ReplyTo, cancellationToken: context.CancellationToken);
     }
 }

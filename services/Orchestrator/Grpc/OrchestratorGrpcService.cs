@@ -10,13 +10,14 @@ namespace Cascade.Orchestrator.Grpc;
 /// <c>cascade.v1.OrchestratorService</c> over <see cref="SubmissionService"/>, the same logic as the REST API.
 /// Errors are <see cref="CascadeException"/>s, which the shared ErrorMappingInterceptor turns into statuses
 /// (image errors INVALID_ARGUMENT, unknown ids NOT_FOUND, the bus unreachable UNAVAILABLE). The caller's
-/// deadline ends the wait; the submission itself runs on under the stage timeout. A stage timeout is a TIMED_OUT result.
+/// deadline ends the wait and travels with the submission, so stages skip work nobody waits for any more (the
+/// result is then FAILED with DEADLINE_EXCEEDED). A stage timeout is a TIMED_OUT result.
 /// </summary>
 public sealed class OrchestratorGrpcService(SubmissionService submissions) : V1.OrchestratorService.OrchestratorServiceBase
 {
     public override async Task<V1.Result> Classify(V1.ClassifyRequest request, ServerCallContext context)
     {
-        var id = await StartAsync(request, context.CancellationToken);
+        var id = await StartAsync(request, context);
         var result = await submissions.WaitForResultAsync(id, context.CancellationToken);
         // An image the stages refused is the caller's error, as in a direct stage call.
         if (result.Status == SubmissionStatus.Failed && ErrorCodes.IsImageError(result.ErrorCode))
@@ -25,7 +26,7 @@ public sealed class OrchestratorGrpcService(SubmissionService submissions) : V1.
     }
 
     public override async Task<V1.SubmitResponse> Submit(V1.ClassifyRequest request, ServerCallContext context) =>
-        new() { SubmissionId = (await StartAsync(request, context.CancellationToken)).ToString() };
+        new() { SubmissionId = (await StartAsync(request, context)).ToString() };
 
     public override async Task<V1.Result> GetResult(V1.GetResultRequest request, ServerCallContext context) =>
         await submissions.GetStatusAsync(ParseId(request.SubmissionId)) switch
@@ -57,13 +58,16 @@ public sealed class OrchestratorGrpcService(SubmissionService submissions) : V1.
         }
     }
 
-    private Task<Guid> StartAsync(V1.ClassifyRequest request, CancellationToken cancellationToken)
+    private Task<Guid> StartAsync(V1.ClassifyRequest request, ServerCallContext context)
     {
         if (request.Image.IsEmpty)
             throw new CascadeException(ErrorKind.InvalidInput, ErrorCodes.ImageEmpty, "Field 'image' is empty.");
         if (request.ClientRequestId.Length > 200)
             throw new CascadeException(ErrorKind.InvalidInput, ErrorCodes.InvalidArgument, "Field 'client_request_id' is longer than 200 characters.");
-        return submissions.SubmitAsync(request.Image.Memory, request.ClientRequestId.Length == 0 ? null : request.ClientRequestId, cancellationToken);
+        // No deadline is DateTime.MaxValue.
+        DateTimeOffset? answerBy = context.Deadline == DateTime.MaxValue ? null : new DateTimeOffset(context.Deadline, TimeSpan.Zero);
+        return submissions.SubmitAsync(request.Image.Memory, request.ClientRequestId.Length == 0 ? null : request.ClientRequestId,
+            replyTo: null, answerBy, context.CancellationToken);
     }
 
     private static Guid ParseId(string text) => Guid.TryParse(text, out var id)

@@ -14,6 +14,8 @@ public sealed class SubmissionState : SagaStateMachineInstance
     public DateTimeOffset SubmittedAt { get; set; }
     /// <summary>When the current stage times out; the deadline monitor scans these.</summary>
     public DateTimeOffset? Deadline { get; set; }
+    /// <summary>The caller's deadline, handed to the stages.</summary>
+    public DateTimeOffset? AnswerBy { get; set; }
     public GateResult? Gate { get; set; }
     public ClassifierResult? Classifier { get; set; }
     public string? Label { get; set; }

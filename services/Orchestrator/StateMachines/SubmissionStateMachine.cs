@@ -34,9 +34,10 @@ public sealed class SubmissionStateMachine : MassTransitStateMachine<SubmissionS
                     c.Saga.ReplyTo = c.Message.ReplyTo;
                     c.Saga.TraceId = c.Message.TraceId;
                     c.Saga.SubmittedAt = c.Message.SubmittedAt;
+                    c.Saga.AnswerBy = c.Message.AnswerBy;
                     c.Saga.Deadline = time.GetUtcNow() + options.StageTimeout;
                 })
-                .Send(CommandQueues.GateAddress, c => new GateImage { SubmissionId = c.Saga.CorrelationId, Image = c.Message.Image })
+                .Send(CommandQueues.GateAddress, c => new GateImage { SubmissionId = c.Saga.CorrelationId, Image = c.Message.Image, AnswerBy = c.Saga.AnswerBy })
                 .TransitionTo(Gating));
 
         During(Gating,

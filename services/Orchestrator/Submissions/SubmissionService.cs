@@ -28,10 +28,11 @@ public sealed class SubmissionService(
     /// A bus that cannot take it is a <see cref="CascadeException"/> of kind Unavailable (<c>BUS_UNAVAILABLE</c>).
     /// </summary>
     public Task<Guid> SubmitAsync(ReadOnlyMemory<byte> image, string? clientRequestId, CancellationToken cancellationToken = default) =>
-        SubmitAsync(image, clientRequestId, replyTo: null, cancellationToken);
+        SubmitAsync(image, clientRequestId, replyTo: null, answerBy: null, cancellationToken);
 
     /// <param name="replyTo">Queue that also gets the plain-JSON result (AMQP clients).</param>
-    public async Task<Guid> SubmitAsync(ReadOnlyMemory<byte> image, string? clientRequestId, string? replyTo, CancellationToken cancellationToken = default)
+    /// <param name="answerBy">The caller's deadline: stages that get the work later skip it (<see cref="ImageSubmitted.AnswerBy"/>).</param>
+    public async Task<Guid> SubmitAsync(ReadOnlyMemory<byte> image, string? clientRequestId, string? replyTo, DateTimeOffset? answerBy = null, CancellationToken cancellationToken = default)
     {
         var id = SubmissionIds.For(clientRequestId);
         if (!results.TryAdd(id)) return id;
@@ -47,6 +48,7 @@ public sealed class SubmissionService(
                 SubmittedAt = time.GetUtcNow(),
                 TraceId = (Activity.Current?.TraceId ?? ActivityTraceId.CreateRandom()).ToHexString(),
                 ReplyTo = replyTo,
+                AnswerBy = answerBy,
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)

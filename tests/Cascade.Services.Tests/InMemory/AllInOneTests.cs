@@ -35,6 +35,23 @@ public sealed class AllInOneTests(AllInOneFixture fixture) : IClassFixture<AllIn
     }
 
     [Fact]
+    public async Task Work_past_the_callers_deadline_is_dropped_before_the_model_runs()
+    {
+        var submissions = fixture.Host.Get<SubmissionService>();
+
+        var late = await submissions.SubmitAsync(TestImages.Grizzly(), clientRequestId: null, replyTo: null, answerBy: DateTimeOffset.UtcNow.AddSeconds(-1));
+        var onTime = await submissions.SubmitAsync(TestImages.Grizzly(), clientRequestId: null, replyTo: null, answerBy: DateTimeOffset.UtcNow.AddSeconds(30));
+
+        var dropped = await submissions.WaitForResultAsync(late).WaitAsync(TimeSpan.FromSeconds(30));
+        dropped.Status.Should().Be(SubmissionStatus.Failed);
+        dropped.ErrorCode.Should().Be("DEADLINE_EXCEEDED");
+        dropped.Gate.Should().BeNull("the gate's model never ran");
+        var answered = await submissions.WaitForResultAsync(onTime).WaitAsync(TimeSpan.FromSeconds(30));
+        answered.Status.Should().Be(SubmissionStatus.Completed);
+        answered.Label.Should().Be("grizzly");
+    }
+
+    [Fact]
     public async Task Non_bear_is_rejected_and_corrupt_bytes_fail()
     {
         var submissions = fixture.Host.Get<SubmissionService>();
