@@ -1,3 +1,4 @@
+using System.Net;
 using Cascade.ServiceDefaults;
 using Grpc.Core;
 using Grpc.Health.V1;
@@ -27,7 +28,7 @@ public class HealthTests
     }
 
     [Fact]
-    public async Task Degraded_readiness_is_not_serving_and_watchers_hear_of_it_within_about_a_second()
+    public async Task Degraded_readiness_is_not_serving_nor_http_ready_and_watchers_hear_of_it_within_about_a_second()
     {
         var status = HealthStatus.Healthy;
         await using var host = await LiveCascadeHost.StartAsync(builder =>
@@ -46,9 +47,12 @@ public class HealthTests
         await WatchSaysAsync(updates, ServingStatus.NotServing, within: TimeSpan.FromSeconds(2.5));
         foreach (var name in ServiceNames)
             (await health.CheckAsync(new HealthCheckRequest { Service = name })).Status.Should().Be(ServingStatus.NotServing, name);
+        using var http = new HttpClient { BaseAddress = host.HttpAddress };
+        (await http.GetAsync("/health/ready")).StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable, "a degraded bus must not read as ready");
 
         status = HealthStatus.Healthy;
         await WatchSaysAsync(updates, ServingStatus.Serving, within: TimeSpan.FromSeconds(2.5));
+        (await http.GetAsync("/health/ready")).StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
     /// <summary>Reads the watch until it reports <paramref name="expected"/>, failing if that takes longer than <paramref name="within"/>.</summary>
