@@ -54,7 +54,7 @@ APT
 # of every source file the build reads) is unchanged.
 publish() {
   local service=$1 out=$publish_root/$1 stamp
-  stamp=$(git ls-files -co --exclude-standard -- shared services tools packs Directory.Build.props Directory.Packages.props global.json \
+  stamp=$(git ls-files -co --exclude-standard -- shared services tools packs Directory.Build.props Directory.Packages.props global.json ':!*Dockerfile' \
     | xargs -d '\n' sha256sum | sha256sum | cut -d' ' -f1)
   if [ -f "$out.stamp" ] && [ "$(cat "$out.stamp")" = "$stamp" ]; then echo "publish $service: unchanged"; return; fi
   rm -rf "$out" "$out.stamp"

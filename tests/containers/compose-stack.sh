@@ -23,8 +23,9 @@ down() { docker-compose -p "$1" "${compose_files[@]}" down --volumes --remove-or
 finish() {
   local status=$?
   if [ "$status" -ne 0 ]; then
-    echo "compose stack test FAILED; last log lines:"
-    docker-compose -p "$project" "${compose_files[@]}" logs --no-color --tail 30 2>&1 || true
+    echo "compose stack test FAILED; containers, then their last warnings and errors:"
+    docker-compose -p "$project" "${compose_files[@]}" ps 2>&1 || true
+    docker-compose -p "$project" "${compose_files[@]}" logs --no-color --tail 100 2>&1 | grep -v '"LogLevel":"Information"' | cut -c1-600 | tail -40 || true
   fi
   down "$project" || true
   rm -rf "$work"
