@@ -30,7 +30,7 @@ RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-ins
  && rm -rf /var/lib/apt/lists/*
 DOCKERFILE
 
-git clone --quiet . "$work/cascade"
+git -c advice.detachedHead=false clone --quiet . "$work/cascade"
 shared=$(realpath ../shared)
 photos=$(find "$shared/data" -name '*.jpg' | wc -l)
 echo "./run.sh in a fresh Debian 12 container ($(git rev-parse --short HEAD), $photos photos)"
