@@ -1,9 +1,19 @@
 #!/usr/bin/env bash
-# README command 2: install and start what the tests need, build, and run every test.
+# README command 2: install and start what the tests need, build, and run every test: the xunit suites (the
+# RabbitMQ ones on a Testcontainers broker), then the container tests: the compose stack on locally built images
+# and README command 1 on a bare Debian 12 container (tests/containers/).
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-test-deps.sh
+source scripts/lib/docker-engine.sh
+start_docker_engine
+trap stop_docker_engine EXIT
+# No Ryuk here (its image is on Docker Hub): the fixtures label their containers and remove them themselves.
+export TESTCONTAINERS_RYUK_DISABLED=true CASCADE_RABBITMQ_IMAGE=cascade/rabbitmq:local
 (cd tests && npm ci --no-audit --no-fund)
 dotnet build Cascade.sln -c Release
 dotnet tools/Cascade.Cli/bin/Release/net10.0/cascade.dll models pull --from ../shared/models
+scripts/images.sh
 dotnet test Cascade.sln -c Release --no-build --logger "console;verbosity=normal" "$@"
+tests/containers/compose-stack.sh
+tests/containers/fresh-machine.sh

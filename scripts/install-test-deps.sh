@@ -9,7 +9,9 @@ apt_packages=(
   grpc-proto           # grpc.health.v1 and grpc.reflection protos for the interop clients
   python3-pika         # plain-AMQP submission test
   chromium             # web page test (Playwright drives Debian's chromium)
-  docker-compose       # `docker-compose config` validates docker-compose.yml (no engine needed)
+  docker-compose       # `docker-compose config` validates docker-compose.yml; the compose stack test
+  docker.io            # Docker engine: Testcontainers, the compose stack and fresh-machine tests (tests/containers)
+  debootstrap          # the local Debian base image (scripts/images.sh)
 )
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -41,6 +41,7 @@ public class ComposeFileTests
     [InlineData("-f", "docker-compose.yml", "config")]
     [InlineData("-f", "docker-compose.yml", "--profile", "observability", "config")]
     [InlineData("-f", "docker-compose.yml", "-f", "docker-compose.gpu.yml", "config")]
+    [InlineData("-f", "docker-compose.yml", "-f", "docker-compose.local.yml", "config")]
     public void Compose_file_parses(params string[] arguments) => Run("docker-compose", arguments);
 
     [Fact]
@@ -73,10 +74,16 @@ public class ComposeFileTests
         var published = compose.GetProperty("services").GetProperty("orchestrator").GetProperty("ports").EnumerateArray()
             .Select(p => p.ValueKind == JsonValueKind.String ? p.GetString()!.Split(':').Last() : p.GetProperty("target").ToString()).ToList();
         published.Should().Contain(orchestrator["ASPNETCORE_HTTP_PORTS"]).And.Contain(orchestrator["Grpc__Port"]);
-        File.ReadAllText(Path.Combine(SharedAssets.RepoRoot, "deploy", "Dockerfile")).Should()
-            .Contain($"Inference__ModelDirectory={orchestrator["Inference__ModelDirectory"]}")
-            .And.Contain($"Bus__MessageData__Path={orchestrator["Bus__MessageData__Path"]}")
-            .And.Contain($"ASPNETCORE_HTTP_PORTS={orchestrator["ASPNETCORE_HTTP_PORTS"]}");
+        foreach (var service in Services)
+        {
+            var environment = Environment(compose, service);
+            var dockerfile = File.ReadAllText(Path.Combine(SharedAssets.RepoRoot, "services", char.ToUpperInvariant(service[0]) + service[1..], "Dockerfile"));
+            dockerfile.Should()
+                .Contain($"Inference__ModelDirectory={environment["Inference__ModelDirectory"]}", $"the {service} image's defaults match compose")
+                .And.Contain($"Bus__MessageData__Path={environment["Bus__MessageData__Path"]}")
+                .And.Contain($"ASPNETCORE_HTTP_PORTS={environment["ASPNETCORE_HTTP_PORTS"]}")
+                .And.Contain($"Grpc__Port={environment["Grpc__Port"]}");
+        }
     }
 
     private static Dictionary<string, string> Environment(JsonElement compose, string service) =>

@@ -1,7 +1,7 @@
 """A plain AMQP client (pika, no MassTransit): submits one image to cascade.submissions as raw JSON and prints
 the JSON results it gets on its reply queue and on the cascade.results fanout exchange.
 
-usage: amqp_client.py VHOST IMAGE_FILE CLIENT_REQUEST_ID REPLY_QUEUE
+usage: amqp_client.py HOST PORT VHOST IMAGE_FILE CLIENT_REQUEST_ID REPLY_QUEUE
 """
 import base64
 import json
@@ -10,8 +10,8 @@ import time
 
 import pika
 
-vhost, image_file, client_request_id, reply_queue = sys.argv[1:5]
-connection = pika.BlockingConnection(pika.ConnectionParameters("127.0.0.1", 5672, vhost, pika.PlainCredentials("guest", "guest")))
+host, port, vhost, image_file, client_request_id, reply_queue = sys.argv[1:7]
+connection = pika.BlockingConnection(pika.ConnectionParameters(host, int(port), vhost, pika.PlainCredentials("guest", "guest")))
 channel = connection.channel()
 # Durable, like the queue the orchestrator declares when it first sends to it.
 channel.queue_declare(reply_queue, durable=True)

@@ -1,30 +1,24 @@
-using System.Diagnostics;
-
 namespace Cascade.Services.Tests.Fixtures;
 
-/// <summary>A throwaway virtual host on the local RabbitMQ, so test runs never see each other's queues.</summary>
-public sealed class RabbitMqVirtualHost : IDisposable
+/// <summary>A throwaway virtual host on the test broker (<see cref="TestBroker"/>), so tests never see each other's queues.</summary>
+public sealed class RabbitMqVirtualHost : IAsyncDisposable
 {
-    public RabbitMqVirtualHost()
+    private RabbitMqVirtualHost(TestBroker broker, string name)
     {
-        Name = $"cascade-test-{Guid.NewGuid():N}";
-        Ctl("add_vhost", Name);
-        Ctl("set_permissions", "-p", Name, "guest", ".*", ".*", ".*");
+        (Broker, Name) = (broker, name);
     }
 
+    public TestBroker Broker { get; }
     public string Name { get; }
 
-    public void Dispose() => Ctl("delete_vhost", Name);
-
-    private static void Ctl(params string[] args)
+    public static async Task<RabbitMqVirtualHost> CreateAsync()
     {
-        var start = new ProcessStartInfo("rabbitmqctl") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-q");
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', args)} failed: {error.Result}");
+        var broker = await TestBroker.Instance;
+        var name = $"cascade-test-{Guid.NewGuid():N}";
+        await broker.CtlAsync("add_vhost", name);
+        await broker.CtlAsync("set_permissions", "-p", name, "guest", ".*", ".*", ".*");
+        return new RabbitMqVirtualHost(broker, name);
     }
+
+    public async ValueTask DisposeAsync() => await Broker.CtlAsync("delete_vhost", Name);
 }

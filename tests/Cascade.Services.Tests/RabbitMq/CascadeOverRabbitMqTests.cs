@@ -151,7 +151,7 @@ public sealed class CascadeOverRabbitMqTests(RabbitStack stack)
         var clientRequestId = $"pika-{Guid.NewGuid():N}";
         try
         {
-            var output = await RunPythonAsync("amqp_client.py", stack.VirtualHost, imageFile, clientRequestId, $"pika-replies-{Guid.NewGuid():N}");
+            var output = await RunPythonAsync("amqp_client.py", stack.VirtualHost.Broker.Host, stack.VirtualHost.Broker.Port.ToString(), stack.VirtualHost.Name, imageFile, clientRequestId, $"pika-replies-{Guid.NewGuid():N}");
 
             using var json = JsonDocument.Parse(output);
             foreach (var name in new[] { "reply", "broadcast" })

@@ -6,16 +6,16 @@ using MassTransit;
 namespace Cascade.Services.Tests.RabbitMq;
 
 /// <summary>
-/// The services as separate hosts on a fresh virtual host of the local RabbitMQ: one orchestrator, one gate and
+/// The services as separate hosts on a fresh virtual host of the test broker: one orchestrator, one gate and
 /// two classifier instances sharing the classifier queue. Image limit raised to 64 MB for the claim-check test.
 /// </summary>
 public sealed class RabbitStack : IAsyncLifetime
 {
     public const long MaxImageBytes = 64L * 1024 * 1024;
 
-    private readonly RabbitMqVirtualHost _virtualHost = new();
+    private RabbitMqVirtualHost? _virtualHost;
 
-    public string VirtualHost => _virtualHost.Name;
+    public RabbitMqVirtualHost VirtualHost => _virtualHost!;
     public string MessageDataPath { get; } = Path.Combine(Path.GetTempPath(), $"cascade-test-data-{Guid.NewGuid():N}");
     public ServiceHost Orchestrator { get; private set; } = null!;
     public ServiceHost Gate { get; private set; } = null!;
@@ -29,6 +29,7 @@ public sealed class RabbitStack : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        _virtualHost = await RabbitMqVirtualHost.CreateAsync();
         var settings = RabbitMqSettings.For(VirtualHost, MessageDataPath, ("Inference:MaxImageBytes", MaxImageBytes.ToString()), ("Orchestrator:StageTimeout", "00:00:30"));
         var starting = new[]
         {
@@ -48,7 +49,7 @@ public sealed class RabbitStack : IAsyncLifetime
     {
         foreach (var host in new[] { Orchestrator, Gate, ClassifierA, ClassifierB })
             if (host is not null) await host.DisposeAsync();
-        _virtualHost.Dispose();
+        if (_virtualHost is not null) await _virtualHost.DisposeAsync();
         if (Directory.Exists(MessageDataPath)) Directory.Delete(MessageDataPath, recursive: true);
     }
 }

@@ -9,14 +9,15 @@ namespace Cascade.Services.Tests.RabbitMq;
 /// <summary>No classifier runs here: accepted images must end TimedOut, and a late answer must not change that.</summary>
 public sealed class StageTimeoutTests : IAsyncLifetime
 {
-    private readonly RabbitMqVirtualHost _virtualHost = new();
+    private RabbitMqVirtualHost _virtualHost = null!;
     private readonly string _messageData = Path.Combine(Path.GetTempPath(), $"cascade-test-data-{Guid.NewGuid():N}");
     private ServiceHost _orchestrator = null!;
     private ServiceHost _gate = null!;
 
     public async Task InitializeAsync()
     {
-        var settings = RabbitMqSettings.For(_virtualHost.Name, _messageData, ("Orchestrator:StageTimeout", "00:00:03"));
+        _virtualHost = await RabbitMqVirtualHost.CreateAsync();
+        var settings = RabbitMqSettings.For(_virtualHost, _messageData, ("Orchestrator:StageTimeout", "00:00:03"));
         var hosts = await Task.WhenAll(ServiceHost.StartAsync(CascadeRoles.Orchestrator, settings), ServiceHost.StartAsync(CascadeRoles.Gate, settings));
         (_orchestrator, _gate) = (hosts[0], hosts[1]);
     }
@@ -50,7 +51,7 @@ public sealed class StageTimeoutTests : IAsyncLifetime
     {
         await _orchestrator.DisposeAsync();
         await _gate.DisposeAsync();
-        _virtualHost.Dispose();
+        await _virtualHost.DisposeAsync();
         if (Directory.Exists(_messageData)) Directory.Delete(_messageData, recursive: true);
     }
 }

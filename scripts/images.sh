@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Builds the container images locally, for machines that cannot pull from Docker Hub or Microsoft's registry:
+#   local/debian:bookworm       a minimal Debian 12 made with debootstrap from the apt mirror this machine uses,
+#                               built once and cached with `docker save` in $CASCADE_IMAGE_CACHE
+#   cascade/rabbitmq:local      Debian's rabbitmq-server (deploy/rabbitmq/Dockerfile)
+#   cascade/gate:local, cascade/classifier:local, cascade/orchestrator:local
+#                               services/*/Dockerfile, target `prebuilt`: a self-contained `dotnet publish` made
+#                               here (the SDK image cannot be pulled) is copied onto the Debian base
+# docker-compose.local.yml points the compose stack at these names. Unchanged inputs cost a few seconds: the
+# publish is skipped when no source file changed, and docker's layer cache does the rest.
+# Starts dockerd (as root) when no engine answers and stops it again at the end.
+#   scripts/images.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/docker-engine.sh
+
+cache=${CASCADE_IMAGE_CACHE:-$HOME/.cache/cascade-images}
+base=local/debian:bookworm
+publish_root=.artifacts/publish
+services=(gate classifier orchestrator)
+
+# The Debian base: from the engine, else from the cache, else debootstrap (about a minute) and cache it.
+base_image() {
+  if docker image inspect "$base" >/dev/null 2>&1; then return; fi
+  mkdir -p "$cache"
+  if [ -f "$cache/debian-bookworm.tar" ]; then
+    docker load -i "$cache/debian-bookworm.tar"
+    return
+  fi
+  local sources=/etc/apt/sources.list.d/debian.sources rootfs
+  local mirror
+  mirror=$(awk '/^URIs:/ { print $2; exit }' "$sources")
+  rootfs=$(mktemp -d)
+  echo "debootstrap bookworm from $mirror"
+  debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >/dev/null
+  cp "$sources" "$rootfs/etc/apt/sources.list.d/debian.sources"
+  rm -f "$rootfs/etc/apt/sources.list"
+  # As in Docker Hub's debian images: apt keeps no package files or caches in image layers.
+  cat > "$rootfs/etc/apt/apt.conf.d/docker-clean" <<'APT'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+APT
+  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+  tar -C "$rootfs" -c . | docker import - "$base"
+  rm -rf "$rootfs"
+  docker save -o "$cache/debian-bookworm.tar.partial" "$base"
+  mv "$cache/debian-bookworm.tar.partial" "$cache/debian-bookworm.tar"
+}
+
+# Self-contained publish of one service (the orchestrator's folder also gets the CLI, for models-init), in its
+# own artifacts folder so it never touches the bin/ and obj/ of the normal build. Skipped when the stamp (a hash
+# of every source file the build reads) is unchanged.
+publish() {
+  local service=$1 out=$publish_root/$1 stamp
+  stamp=$(git ls-files -co --exclude-standard -- shared services tools packs Directory.Build.props Directory.Packages.props global.json ':!*Dockerfile' \
+    | xargs -d '\n' sha256sum | sha256sum | cut -d' ' -f1)
+  if [ -f "$out.stamp" ] && [ "$(cat "$out.stamp")" = "$stamp" ]; then echo "publish $service: unchanged"; return; fi
+  rm -rf "$out" "$out.stamp"
+  local projects=("services/${service^}/Cascade.${service^}.csproj")
+  if [ "$service" = orchestrator ]; then projects=(tools/Cascade.Cli/Cascade.Cli.csproj "${projects[@]}"); fi
+  for project in "${projects[@]}"; do
+    echo "publish $project"
+    dotnet publish "$project" -c Release -r linux-x64 --self-contained -p:ErrorOnDuplicatePublishOutputFiles=false --artifacts-path .artifacts/build -o "$out" -v quiet -nologo
+  done
+  echo "$stamp" > "$out.stamp"
+}
+
+start_docker_engine
+trap stop_docker_engine EXIT
+base_image
+docker build -q -t cascade/rabbitmq:local --build-arg BASE_IMAGE="$base" deploy/rabbitmq
+for service in "${services[@]}"; do
+  publish "$service"
+  docker build -q -t "cascade/$service:local" -f "services/${service^}/Dockerfile" --target prebuilt \
+    --build-arg RUNTIME_IMAGE="$base" "$publish_root/$service"
+done
+docker image ls --format '{{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E '^(cascade/|local/debian)' | sort
