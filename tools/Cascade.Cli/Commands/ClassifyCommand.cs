@@ -14,13 +14,9 @@ internal static class ClassifyCommand
     public static Command Create()
     {
         var common = new CommonOptions();
-        var paths = new Argument<string[]>("paths") { Description = "Image files or folders (recursive)", Arity = ArgumentArity.OneOrMore };
+        var paths = ImageFiles.PathsArgument("Image files or folders (recursive)");
         var json = new Option<bool>("--json") { Description = "Print one JSON object per image instead of a table" };
-        var concurrency = new Option<int>("--concurrency") { Description = "Images in flight at once", DefaultValueFactory = _ => 32 };
-        concurrency.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1) r.AddError("--concurrency must be at least 1.");
-        });
+        var concurrency = WholeNumberOption.Create("--concurrency", "Images in flight at once", minimum: 1, defaultValue: 32);
         var server = ServerAddressOption.Create("Classify through a running Cascade's gRPC API (e.g. http://127.0.0.1:5001) instead of in-process");
         var deadline = new Option<double>("--deadline-seconds") { Description = "gRPC deadline per image with --server", DefaultValueFactory = _ => 60 };
         var command = new Command("classify", "Classify images with the in-process cascade, or with --server through gRPC") { paths, json, concurrency, server, deadline };
@@ -33,13 +29,10 @@ internal static class ClassifyCommand
             {
                 using var cascade = new CascadeServer(address);
                 var timeout = TimeSpan.FromSeconds(result.GetValue(deadline));
-                Print(await ForEachAsync(files, result.GetValue(concurrency), showProgress, (file, ct) => cascade.ClassifyRowAsync(file, timeout, ct), cancellationToken), result.GetValue(json));
-                return 0;
+                return Print(await ForEachAsync(files, result.GetValue(concurrency), showProgress, (file, ct) => cascade.ClassifyRowAsync(file, timeout, ct), cancellationToken), result.GetValue(json));
             }
             await using var pipeline = common.Store(result).CreatePipeline(result.GetValue(common.Gate)!, result.GetValue(common.Classifier)!);
-            var rows = await ForEachAsync(files, result.GetValue(concurrency), showProgress, (file, ct) => ClassifyOneAsync(pipeline, file, ct), cancellationToken);
-            Print(rows, result.GetValue(json));
-            return 0;
+            return Print(await ForEachAsync(files, result.GetValue(concurrency), showProgress, (file, ct) => ClassifyOneAsync(pipeline, file, ct), cancellationToken), result.GetValue(json));
         });
         return command;
     }
@@ -83,12 +76,14 @@ internal static class ClassifyCommand
         }
     }
 
-    internal static void Print(IReadOnlyList<ClassificationRow> rows, bool json)
+    /// <summary>Prints the rows; the exit code is 1 when every image failed (each row carries its error), else 0.</summary>
+    internal static int Print(IReadOnlyList<ClassificationRow> rows, bool json)
     {
+        var exitCode = rows.All(r => r.ErrorCode is not null) ? CommandErrors.RuntimeError : 0;
         if (json)
         {
             foreach (var row in rows) Console.WriteLine(JsonSerializer.Serialize(row, JsonLines));
-            return;
+            return exitCode;
         }
         var table = new Table().AddColumns("image", "verdict", "gate", "label scores", "gate ms", "classifier ms");
         foreach (var row in rows)
@@ -104,5 +99,6 @@ internal static class ClassifyCommand
             summary.AddRow(Markup.Escape(group.Key), group.Count().ToString());
         summary.AddRow("[bold]total[/]", rows.Count.ToString());
         AnsiConsole.Write(summary);
+        return exitCode;
     }
 }
