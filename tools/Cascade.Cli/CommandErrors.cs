@@ -24,9 +24,10 @@ public static class CommandErrors
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            // System.CommandLine would print every error and then the whole help: one line naming the first problem and
-            // where the help is says more.
-            await error.WriteLineAsync($"error: {parsed.Errors[0].Message} (see `{CommandPath(parsed.CommandResult.Command)} --help`)");
+            // System.CommandLine would print each error on its own line and then the whole help: one line naming the
+            // problems and where the help is says more.
+            var problems = string.Join(" ", parsed.Errors.Select(e => e.Message).Distinct());
+            await error.WriteLineAsync($"error: {problems} (see `{CommandPath(parsed.CommandResult.Command)} --help`)");
             return UsageError;
         }
         try

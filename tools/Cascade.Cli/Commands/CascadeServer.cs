@@ -69,34 +69,16 @@ internal sealed class CascadeServer : IDisposable
         for (Exception? cause = e; cause is not null; cause = cause.InnerException) yield return cause;
     }
 
-    /// <summary>A result as a `classify` row; an RPC error becomes the row's error code (the ErrorInfo reason, else the status).</summary>
-    public async Task<ClassificationRow> ClassifyRowAsync(string path, TimeSpan deadline, CancellationToken cancellationToken)
+    /// <summary>A result as a `classify` row; an RPC error becomes a FAILED row with the error code (the ErrorInfo reason, else the status).</summary>
+    public async Task<ClassificationRow> ClassifyRowAsync(ImageFile file, TimeSpan deadline, CancellationToken cancellationToken)
     {
         try
         {
-            var result = await ClassifyAsync(await File.ReadAllBytesAsync(path, cancellationToken), deadline, cancellationToken);
-            return new ClassificationRow
-            {
-                Path = path,
-                Verdict = result.State switch
-                {
-                    State.Completed or State.Rejected => result.Verdict switch { Verdict.NoObject => "no_object", Verdict.Label => "label", _ => "unknown" },
-                    _ => result.State.ToString().ToLowerInvariant(),
-                },
-                Label = result.Label.Length == 0 ? null : result.Label,
-                GateScore = result.Gate?.Score,
-                GateThreshold = result.Gate?.Threshold,
-                Scores = result.Classifier?.Scores.ToDictionary(s => s.Label, s => s.Score),
-                GateMs = result.Gate?.Timing?.StageMs,
-                ClassifierMs = result.Classifier?.Timing?.StageMs,
-                TotalMs = Math.Round(result.TotalMs, 2),
-                ErrorCode = result.ErrorCode.Length == 0 ? null : result.ErrorCode,
-                ErrorMessage = result.ErrorMessage.Length == 0 ? null : result.ErrorMessage,
-            };
+            return new ClassificationRow(file.Path, file.Name, await ClassifyAsync(await File.ReadAllBytesAsync(file.Path, cancellationToken), deadline, cancellationToken));
         }
         catch (RpcException e)
         {
-            return new ClassificationRow { Path = path, ErrorCode = ErrorCodeOf(e), ErrorMessage = e.Status.Detail };
+            return ClassificationRow.Failure(file, ErrorCodeOf(e), e.Status.Detail);
         }
     }
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Cascade.Imaging;
 using Cascade.Inference.Pipeline;
 using Spectre.Console;
@@ -9,8 +8,6 @@ namespace Cascade.Cli.Commands;
 /// <summary>`cascade classify PATH...`: runs the cascade over files and folders and prints a verdict per image.</summary>
 internal static class ClassifyCommand
 {
-    private static readonly JsonSerializerOptions JsonLines = new(JsonSerializerDefaults.Web);
-
     public static Command Create()
     {
         var common = new CommonOptions();
@@ -24,7 +21,7 @@ internal static class ClassifyCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var files = ImageFiles.Expand(result.GetValue(paths)!);
-            var showProgress = !result.GetValue(json) && files.Count > 1;
+            var showProgress = !result.GetValue(json) && files.Count > 1 && !Console.IsOutputRedirected;
             if (result.GetValue(server) is { } address)
             {
                 using var cascade = new CascadeServer(address);
@@ -37,8 +34,8 @@ internal static class ClassifyCommand
         return command;
     }
 
-    private static async Task<IReadOnlyList<ClassificationRow>> ForEachAsync(IReadOnlyList<string> files, int concurrency, bool showProgress,
-        Func<string, CancellationToken, Task<ClassificationRow>> classify, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<ClassificationRow>> ForEachAsync(IReadOnlyList<ImageFile> files, int concurrency, bool showProgress,
+        Func<ImageFile, CancellationToken, Task<ClassificationRow>> classify, CancellationToken cancellationToken)
     {
         var rows = new ClassificationRow[files.Count];
         async Task RunAsync(Action onDone)
@@ -63,35 +60,37 @@ internal static class ClassifyCommand
         return rows;
     }
 
-    private static async Task<ClassificationRow> ClassifyOneAsync(CascadePipeline pipeline, string path, CancellationToken cancellationToken)
+    private static async Task<ClassificationRow> ClassifyOneAsync(CascadePipeline pipeline, ImageFile file, CancellationToken cancellationToken)
     {
         try
         {
-            var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
-            return ClassificationRow.From(path, await pipeline.RunAsync(bytes, cancellationToken));
+            var bytes = await File.ReadAllBytesAsync(file.Path, cancellationToken);
+            return ClassificationRow.From(file, await pipeline.RunAsync(bytes, cancellationToken));
         }
         catch (ImageException e)
         {
-            return ClassificationRow.From(path, e);
+            return ClassificationRow.From(file, e);
         }
     }
 
     /// <summary>Prints the rows; the exit code is 1 when every image failed (each row carries its error), else 0.</summary>
     internal static int Print(IReadOnlyList<ClassificationRow> rows, bool json)
     {
-        var exitCode = rows.All(r => r.ErrorCode is not null) ? CommandErrors.RuntimeError : 0;
+        var exitCode = rows.All(r => r.Failed) ? CommandErrors.RuntimeError : 0;
         if (json)
         {
-            foreach (var row in rows) Console.WriteLine(JsonSerializer.Serialize(row, JsonLines));
+            foreach (var row in rows) Console.WriteLine(row.ToJsonLine());
             return exitCode;
         }
         var table = new Table().AddColumns("image", "verdict", "gate", "label scores", "gate ms", "classifier ms");
         foreach (var row in rows)
         {
-            var verdict = row.ErrorCode is not null ? $"[red]{Markup.Escape(row.ErrorCode)}[/]" : Markup.Escape(row.Verdict == "label" ? row.Label! : row.Verdict!);
-            var gate = row.GateScore is { } s ? $"{s:0.000} / {row.GateThreshold:0.00}" : "";
-            var scores = row.Scores is null ? Markup.Escape(row.ErrorMessage ?? "") : string.Join("  ", row.Scores.Select(p => $"{p.Key} {p.Value:0.000}"));
-            table.AddRow(Markup.Escape(Path.GetFileName(row.Path)), verdict, gate, scores, $"{row.GateMs:0.0}", row.ClassifierMs is { } c ? $"{c:0.0}" : "");
+            var result = row.Result;
+            var verdict = row.Failed ? $"[red]{Markup.Escape(result.ErrorCode)}[/]" : Markup.Escape(row.Outcome);
+            var gate = result.Gate is { } g ? $"{g.Score:0.000} / {g.Threshold:0.00}" : "";
+            var scores = result.Classifier is { } c ? string.Join("  ", c.Scores.Select(s => $"{s.Label} {s.Score:0.000}")) : Markup.Escape(result.ErrorMessage);
+            table.AddRow(Markup.Escape(row.Name), verdict, gate, scores, result.Gate?.Timing is { } gt ? $"{gt.StageMs:0.0}" : "",
+                result.Classifier?.Timing is { } ct ? $"{ct.StageMs:0.0}" : "");
         }
         AnsiConsole.Write(table);
         var summary = new Table().AddColumns("outcome", "images");

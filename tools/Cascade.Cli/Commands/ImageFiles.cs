@@ -22,16 +22,17 @@ internal static class ImageFiles
     }
 
     /// <summary>Files as given, folders recursively (skipping hidden files and .txt/.md/.csv notes), in a stable order.</summary>
-    public static IReadOnlyList<string> Expand(IEnumerable<string> paths)
+    public static IReadOnlyList<ImageFile> Expand(IEnumerable<string> paths)
     {
-        var files = new List<string>();
+        var files = new List<ImageFile>();
         foreach (var path in paths)
         {
-            if (File.Exists(path)) files.Add(path);
+            if (File.Exists(path)) files.Add(new ImageFile(path, path));
             else if (Directory.Exists(path))
                 files.AddRange(Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
                     .Where(f => !Path.GetFileName(f).StartsWith('.') && !f.EndsWith(".txt") && !f.EndsWith(".md") && !f.EndsWith(".csv"))
-                    .Order(StringComparer.Ordinal));
+                    .Order(StringComparer.Ordinal)
+                    .Select(f => new ImageFile(f, Path.GetRelativePath(path, f))));
             else throw new FileNotFoundException($"No such file or folder: {path}");
         }
         if (files.Count == 0)

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Google.Protobuf;
+using Cascade.Protos;
 
 namespace Cascade.Cli.Commands;
 
@@ -21,7 +21,7 @@ internal static class SubmitCommand
                 throw new ArgumentException("--client-request-id names one submission: give exactly one image.");
             using var cascade = new CascadeServer(result.GetValue(server)!);
             foreach (var file in files)
-                Console.WriteLine($"{await cascade.SubmitAsync(await File.ReadAllBytesAsync(file, cancellationToken), result.GetValue(requestId), cancellationToken)}\t{file}");
+                Console.WriteLine($"{await cascade.SubmitAsync(await File.ReadAllBytesAsync(file.Path, cancellationToken), result.GetValue(requestId), cancellationToken)}\t{file.Path}");
             return 0;
         });
         return command;
@@ -40,9 +40,8 @@ internal static class SubmitCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             using var cascade = new CascadeServer(result.GetValue(server)!);
-            var formatter = new JsonFormatter(JsonFormatter.Settings.Default.WithFormatDefaultValues(false));
             await foreach (var finished in cascade.WatchAsync(result.GetValue(ids) ?? [], cancellationToken))
-                Console.WriteLine(formatter.Format(finished));
+                Console.WriteLine(ResultJson.Format(finished));
             return 0;
         });
         return command;
