@@ -56,7 +56,8 @@ internal sealed class CascadeServer : IDisposable
     private string NotReached(Exception failure)
     {
         var causes = Causes(failure).ToList();
-        if (causes.Any(c => c.Message.Contains("HTTP_1_1_REQUIRED", StringComparison.Ordinal)))
+        // Kestrel answers HTTP/2 prior knowledge on an HTTP/1.1 endpoint with HTTP_1_1_REQUIRED, or the handshake just fails.
+        if (causes.Any(c => c.Message.Contains("HTTP_1_1_REQUIRED", StringComparison.Ordinal) || c.Message.Contains("HTTP/2 handshake", StringComparison.Ordinal)))
             return $"{_address} answers HTTP/1.1 only: that is the REST and web port, not gRPC. Point --server at the gRPC port " +
                 "(Grpc:Port; `cascade serve` listens on http://127.0.0.1:5001).";
         if (causes.OfType<SocketException>().Any(s => s.SocketErrorCode == SocketError.ConnectionRefused))
