@@ -3,11 +3,16 @@
 #   ./run.sh                       classify every photo in ../shared/data with the in-process cascade
 #   ./run.sh classify PATH...      any other cascade command and arguments
 # Needs only the .NET 10 SDK: ONNX Runtime and libvips come with their NuGet packages.
+# stdout is only the command's own output (`./run.sh classify --json DIR | jq` works): building and installing
+# packs report on stderr, and the build runs only when a tracked source file is newer than the built command.
 set -euo pipefail
 cd "$(dirname "$0")"
-dotnet build tools/Cascade.Cli -c Release -v quiet -nologo
-cascade=(dotnet tools/Cascade.Cli/bin/Release/net10.0/cascade.dll)
+built=tools/Cascade.Cli/bin/Release/net10.0/cascade.dll
+if [ ! -f "$built" ] || [ -n "$(git ls-files -z --cached --others --exclude-standard 2>/dev/null | xargs -0 -r find 2>/dev/null -newer "$built" -type f -print -quit)" ] || ! git rev-parse 2>/dev/null; then
+  dotnet build tools/Cascade.Cli -c Release -v quiet -nologo >&2
+fi
+cascade=(dotnet "$built")
 # Models: from ../shared/models when it is there (no internet here), else from each pack's canonical URL.
-if [ -d ../shared/models ]; then "${cascade[@]}" models pull --from ../shared/models; else "${cascade[@]}" models pull; fi
+if [ -d ../shared/models ]; then "${cascade[@]}" models pull --from ../shared/models >&2; else "${cascade[@]}" models pull >&2; fi
 if [ "$#" -eq 0 ]; then set -- classify ../shared/data; fi
 exec "${cascade[@]}" "$@"

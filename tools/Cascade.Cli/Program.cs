@@ -1,3 +1,4 @@
 using Cascade.Cli;
 
+PlainConsole.UseWhenRedirected();
 return await CommandErrors.InvokeAsync(CascadeCommand.Create(), args);

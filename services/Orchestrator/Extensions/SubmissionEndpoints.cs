@@ -1,8 +1,17 @@
+using Cascade.Contracts;
+using Cascade.Contracts.Errors;
+using Cascade.Orchestrator.Grpc;
 using Cascade.Orchestrator.Submissions;
+using Cascade.Protos;
+using Cascade.ServiceDefaults.Errors;
 
 namespace Cascade.Orchestrator.Extensions;
 
-/// <summary>The REST API: <c>/api/v1/classify</c>, <c>/api/v1/submissions</c>, <c>/api/v1/results/{id}</c>.</summary>
+/// <summary>
+/// The REST API: <c>/api/v1/classify</c>, <c>/api/v1/submissions</c>, <c>/api/v1/results/{id}</c>. Results are the one
+/// result schema (<see cref="ResultJson"/>, the proto3 JSON of <c>cascade.v1.Result</c>); errors are RFC 9457 problem
+/// details with the stable code as member <c>code</c> and the status gRPC would give (<see cref="ErrorStatuses"/>).
+/// </summary>
 public static class SubmissionEndpoints
 {
     public const string ImageField = "image";
@@ -10,42 +19,80 @@ public static class SubmissionEndpoints
 
     public static IEndpointRouteBuilder MapSubmissionEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1");
-        // Waits for the final result unless ?wait=false, which answers 202 like /submissions.
-        api.MapPost("/classify", async (HttpRequest request, SubmissionService submissions, bool? wait, CancellationToken ct) =>
+        var api = app.MapGroup("/api/v1").AddEndpointFilter(ProblemsFromErrorsAsync);
+        // Waits for the final result unless ?wait=false, which answers 202 like /submissions. An image the cascade
+        // cannot use is an error, as in gRPC's Classify, not a 200 with state FAILED.
+        api.MapPost("/classify", async (HttpContext http, SubmissionService submissions, bool? wait, CancellationToken ct) =>
         {
-            var (id, problem) = await SubmitFormAsync(request, submissions, ct);
-            if (problem is not null) return problem;
-            return wait == false ? Accepted(id) : Results.Ok(await submissions.WaitForResultAsync(id, ct));
+            var id = await SubmitFormAsync(http.Request, submissions, ct);
+            if (wait == false) return Accepted(http, id);
+            var result = await submissions.WaitForResultAsync(id, ct);
+            if (result.Status == SubmissionStatus.Failed && ErrorCodes.IsImageError(result.ErrorCode))
+                throw new CascadeException(ErrorKind.InvalidInput, result.ErrorCode!, result.ErrorMessage ?? result.ErrorCode!);
+            return Json(result.ToMessage());
         });
-        api.MapPost("/submissions", async (HttpRequest request, SubmissionService submissions, CancellationToken ct) =>
-        {
-            var (id, problem) = await SubmitFormAsync(request, submissions, ct);
-            return problem ?? Accepted(id);
-        });
+        api.MapPost("/submissions", async (HttpContext http, SubmissionService submissions, CancellationToken ct) =>
+            Accepted(http, await SubmitFormAsync(http.Request, submissions, ct)));
         api.MapGet("/results", (SubmissionService submissions, int? recent) =>
-            recent is null or < 1 or > 200
-                ? Results.Problem("Query parameter 'recent' must be 1..200.", statusCode: StatusCodes.Status400BadRequest)
-                : Results.Ok(submissions.Recent(recent.Value)));
-        api.MapGet("/results/{id:guid}", async (Guid id, SubmissionService submissions) =>
-            await submissions.GetStatusAsync(id) is { } status ? Results.Ok(status) : Results.NotFound());
+        {
+            if (recent is null or < 1 or > 200) throw InvalidArgument("Query parameter 'recent' must be 1..200.");
+            return Results.Text(ResultJson.Format(submissions.Recent(recent.Value).Select(r => r.ToMessage())), ResultJson.ContentType);
+        });
+        api.MapGet("/results/{id}", async (string id, SubmissionService submissions) =>
+        {
+            if (!Guid.TryParse(id, out var submissionId)) throw InvalidArgument($"'{id}' is not a submission id.");
+            return await submissions.GetStatusAsync(submissionId) switch
+            {
+                SubmissionFinished finished => Json(finished.ToMessage()),
+                PendingSubmission pending => Json(pending.ToMessage()),
+                _ => throw new CascadeException(ErrorKind.NotFound, ErrorCodes.NotFound, $"No submission {submissionId} (unknown, or its result has expired)."),
+            };
+        });
         return app;
     }
 
-    private static IResult Accepted(Guid id) =>
-        Results.Accepted($"/api/v1/results/{id}", new PendingSubmission(id, Contracts.SubmissionStatus.Submitted));
+    private static IResult Json(Protos.V1.Result result, int statusCode = StatusCodes.Status200OK) =>
+        Results.Text(ResultJson.Format(result), ResultJson.ContentType, statusCode: statusCode);
 
-    private static async Task<(Guid Id, IResult? Problem)> SubmitFormAsync(HttpRequest request, SubmissionService submissions, CancellationToken ct)
+    private static IResult Accepted(HttpContext http, Guid id)
     {
-        if (!request.HasFormContentType)
-            return (default, Results.Problem($"Send multipart/form-data with the image in field '{ImageField}'.", statusCode: StatusCodes.Status415UnsupportedMediaType));
+        http.Response.Headers.Location = $"/api/v1/results/{id}";
+        return Json(new PendingSubmission(id, SubmissionStatus.Submitted).ToMessage(), StatusCodes.Status202Accepted);
+    }
+
+    private static CascadeException InvalidArgument(string message) => new(ErrorKind.InvalidInput, ErrorCodes.InvalidArgument, message);
+
+    private static async Task<Guid> SubmitFormAsync(HttpRequest request, SubmissionService submissions, CancellationToken ct)
+    {
+        if (!request.HasFormContentType) throw InvalidArgument($"Send multipart/form-data with the image in field '{ImageField}'.");
         var form = await request.ReadFormAsync(ct);
-        if (form.Files.GetFile(ImageField) is not { } file)
-            return (default, Results.Problem($"Form field '{ImageField}' (a file) is missing.", statusCode: StatusCodes.Status400BadRequest));
+        if (form.Files.GetFile(ImageField) is not { } file) throw InvalidArgument($"Form field '{ImageField}' (a file) is missing.");
         using var buffer = new MemoryStream((int)file.Length);
         await file.CopyToAsync(buffer, ct);
         var clientRequestId = form[ClientRequestIdField].FirstOrDefault();
-        var id = await submissions.SubmitAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), string.IsNullOrEmpty(clientRequestId) ? null : clientRequestId, ct);
-        return (id, null);
+        return await submissions.SubmitAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), string.IsNullOrEmpty(clientRequestId) ? null : clientRequestId, ct);
+    }
+
+    /// <summary>Our errors, and a request body over Kestrel's limit, as problem details.</summary>
+    private static async ValueTask<object?> ProblemsFromErrorsAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (CascadeException e)
+        {
+            return Problem(context.HttpContext, e.Kind, e.ErrorCode, e.Message);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Problem(context.HttpContext, ErrorKind.InvalidInput, ErrorCodes.ImageTooLarge, $"The request is larger than the server accepts: {e.Message}");
+        }
+    }
+
+    private static IResult Problem(HttpContext http, ErrorKind kind, string code, string detail)
+    {
+        if (ErrorStatuses.RetryAfterSeconds(kind) is { } seconds) http.Response.Headers.RetryAfter = seconds.ToString();
+        return Results.Problem(detail: detail, statusCode: ErrorStatuses.Http(kind, code), title: code, extensions: new Dictionary<string, object?> { ["code"] = code });
     }
 }

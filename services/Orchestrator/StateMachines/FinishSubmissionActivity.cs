@@ -1,4 +1,5 @@
 using Cascade.Contracts;
+using Cascade.Orchestrator.Grpc;
 using Cascade.Orchestrator.Submissions;
 using Cascade.ServiceDefaults.Metrics;
 using MassTransit;
@@ -10,8 +11,8 @@ namespace Cascade.Orchestrator.StateMachines;
 /// <summary>
 /// What entering a final state does: makes the result visible to queries and waiters at once (the saga lives in
 /// the orchestrator, next to the result store, so no trip through the broker), and publishes the one
-/// <see cref="SubmissionFinished"/> event as plain JSON (no MassTransit envelope, so any AMQP client reads it) on
-/// the <c>cascade.results</c> fanout exchange, with a copy to the submitter's reply queue.
+/// result as plain JSON in the one result schema (<see cref="ResultJsonMessage"/>; no MassTransit envelope, so any AMQP
+/// client reads it) on the <c>cascade.results</c> fanout exchange, with a copy to the submitter's reply queue.
 /// </summary>
 public sealed class FinishSubmissionActivity(ResultStore results, OrchestratorOptions options, TimeProvider time, ILogger<FinishSubmissionActivity> logger)
     : IStateMachineActivity<SubmissionState>
@@ -42,12 +43,13 @@ public sealed class FinishSubmissionActivity(ResultStore results, OrchestratorOp
         logger.LogInformation("Submission finished {Status}: {Verdict} {Label} in {TotalMs:0.0} ms {ErrorCode} (trace {TraceId})",
             result.Status, result.Verdict, result.Label, result.TotalMs, result.ErrorCode, result.TraceId);
 
+        var message = new ResultJsonMessage(result.ToMessage());
         var exchange = await context.GetSendEndpoint(ResultsAddress).ConfigureAwait(false);
-        await exchange.Send(result, s => s.Serializer = RawJson).ConfigureAwait(false);
+        await exchange.Send(message, s => s.Serializer = RawJson).ConfigureAwait(false);
         if (result.ReplyTo is { Length: > 0 } replyTo)
         {
             var reply = await context.GetSendEndpoint(new Uri($"queue:{replyTo}")).ConfigureAwait(false);
-            await reply.Send(result, s => s.Serializer = RawJson).ConfigureAwait(false);
+            await reply.Send(message, s => s.Serializer = RawJson).ConfigureAwait(false);
         }
     }
 

@@ -1,12 +1,14 @@
 // Cascade's try-it page: uploads photos to POST /api/v1/classify and shows each final result.
+// Results are the one result schema (proto3 JSON of cascade.v1.Result): fields at their default (0, "", false) are
+// left out, so numbers are read with `?? 0`.
 const results = document.getElementById('results');
 const template = document.getElementById('card');
 
 function verdictText(r) {
-  if (r.status === 'Failed') return { text: `error: ${r.errorCode}`, css: 'failed' };
-  if (r.status === 'TimedOut') return { text: 'timed out', css: 'failed' };
-  if (r.verdict === 'NoObject') return { text: 'no bear', css: 'no-object' };
-  if (r.verdict === 'Unknown') return { text: 'unknown bear', css: 'unknown' };
+  if (r.state === 'FAILED') return { text: `error: ${r.errorCode}`, css: 'failed' };
+  if (r.state === 'TIMED_OUT') return { text: 'timed out', css: 'failed' };
+  if (r.verdict === 'NO_OBJECT') return { text: 'no bear', css: 'no-object' };
+  if (r.verdict === 'UNKNOWN') return { text: 'unknown bear', css: 'unknown' };
   return { text: r.label, css: 'label' };
 }
 
@@ -29,13 +31,13 @@ function render(card, r) {
   heading.className = `verdict ${verdict.css}`;
   const gate = card.querySelector('.gate');
   gate.replaceChildren();
-  if (r.gate) gate.appendChild(bar('bear?', r.gate.score, r.gate.threshold));
+  if (r.gate) gate.appendChild(bar('bear?', r.gate.score ?? 0, r.gate.threshold ?? 0));
   const scores = card.querySelector('.scores');
-  scores.replaceChildren(...(r.classifier ? r.classifier.scores.map(s => bar(s.label, s.score, s.threshold)) : []));
+  scores.replaceChildren(...(r.classifier ? r.classifier.scores.map(s => bar(s.label, s.score ?? 0, s.threshold ?? 0)) : []));
   const parts = [];
-  if (r.gate) parts.push(`gate ${r.gate.timings.stageMs.toFixed(1)} ms`);
-  if (r.classifier) parts.push(`classifier ${r.classifier.timings.stageMs.toFixed(1)} ms`);
-  parts.push(`total ${r.totalMs.toFixed(1)} ms`);
+  if (r.gate) parts.push(`gate ${(r.gate.timing?.stageMs ?? 0).toFixed(1)} ms`);
+  if (r.classifier) parts.push(`classifier ${(r.classifier.timing?.stageMs ?? 0).toFixed(1)} ms`);
+  parts.push(`total ${(r.totalMs ?? 0).toFixed(1)} ms`);
   card.querySelector('.timings').textContent = parts.join(' · ') + (r.errorMessage ? ` · ${r.errorMessage}` : '');
 }
 
@@ -50,7 +52,8 @@ async function classify(file) {
   try {
     const response = await fetch('/api/v1/classify', { method: 'POST', body: form });
     const body = await response.json();
-    if (!response.ok) throw new Error(body.detail || response.statusText);
+    // Errors are problem details: the stable code, then what went wrong.
+    if (!response.ok) throw new Error(body.code ? `${body.code}: ${body.detail}` : body.detail || response.statusText);
     render(card, body);
   } catch (error) {
     card.querySelector('.verdict').textContent = `error: ${error.message}`;
@@ -71,8 +74,8 @@ async function refreshRecent() {
     if (!response.ok) return;
     const rows = (await response.json()).map(r => {
       const tr = document.createElement('tr');
-      const gate = r.gate ? `${r.gate.score.toFixed(3)} / ${r.gate.threshold.toFixed(2)}` : '';
-      [new Date(r.finishedAt).toLocaleTimeString(), verdictText(r).text, gate, r.totalMs.toFixed(1)].forEach(v => {
+      const gate = r.gate ? `${(r.gate.score ?? 0).toFixed(3)} / ${(r.gate.threshold ?? 0).toFixed(2)}` : '';
+      [new Date(r.completeTime).toLocaleTimeString(), verdictText(r).text, gate, (r.totalMs ?? 0).toFixed(1)].forEach(v => {
         const td = document.createElement('td');
         td.textContent = v;
         tr.appendChild(td);

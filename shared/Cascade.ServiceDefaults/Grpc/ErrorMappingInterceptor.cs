@@ -1,4 +1,5 @@
 using Cascade.Contracts.Errors;
+using Cascade.ServiceDefaults.Errors;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
@@ -43,21 +44,12 @@ public sealed class ErrorMappingInterceptor : Interceptor
     /// <summary>The status for an exception of ours; null leaves the exception to gRPC (INTERNAL, or CANCELLED for a client gone).</summary>
     private static Google.Rpc.Status? Map(Exception exception, ServerCallContext context) => exception switch
     {
-        CascadeException e => Status(ToStatusCode(e.Kind), e.ErrorCode, e.Message),
+        CascadeException e => Status(ErrorStatuses.Grpc(e.Kind), e.ErrorCode, e.Message),
         // grpc-dotnet answers DEADLINE_EXCEEDED itself when the deadline timer wins; this covers the handler
         // noticing the cancelled token first, which would otherwise surface as CANCELLED or UNKNOWN.
         OperationCanceledException when context.Deadline <= DateTime.UtcNow =>
             Status(StatusCode.DeadlineExceeded, ErrorCodes.DeadlineExceeded, "The caller's deadline passed before the answer."),
         _ => null,
-    };
-
-    private static StatusCode ToStatusCode(ErrorKind kind) => kind switch
-    {
-        ErrorKind.InvalidInput => StatusCode.InvalidArgument,
-        ErrorKind.NotFound => StatusCode.NotFound,
-        ErrorKind.Overloaded => StatusCode.ResourceExhausted,
-        ErrorKind.Unavailable => StatusCode.Unavailable,
-        _ => StatusCode.Internal,
     };
 
     private static Google.Rpc.Status Status(StatusCode code, string reason, string message) => new()

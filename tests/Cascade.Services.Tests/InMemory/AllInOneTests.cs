@@ -1,3 +1,4 @@
+using Cascade.Protos;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -29,8 +30,8 @@ public sealed class AllInOneTests(AllInOneFixture fixture) : IClassFixture<AllIn
         using var response = await fixture.Host.Client.PostAsync("/api/v1/classify", form);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        var result = (await response.Content.ReadFromJsonAsync<SubmissionFinished>(Json))!;
-        result.Status.Should().Be(SubmissionStatus.Completed);
+        var result = ResultJson.Parse(await response.Content.ReadAsStringAsync());
+        result.State.Should().Be(Cascade.Protos.V1.State.Completed);
         result.Label.Should().Be("grizzly");
     }
 

@@ -1,3 +1,4 @@
+using Cascade.Protos;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -124,18 +125,18 @@ public sealed class CascadeOverRabbitMqTests(RabbitStack stack)
 
         using var classify = await client.PostAsync("/api/v1/classify", Form(TestImages.Grizzly(1), "rest-" + Guid.NewGuid()));
         classify.StatusCode.Should().Be(HttpStatusCode.OK);
-        var result = (await classify.Content.ReadFromJsonAsync<SubmissionFinished>(Json))!;
-        result.Status.Should().Be(SubmissionStatus.Completed);
+        var result = ResultJson.Parse(await classify.Content.ReadAsStringAsync());
+        result.State.Should().Be(Cascade.Protos.V1.State.Completed);
 
         using var lookup = await client.GetAsync($"/api/v1/results/{result.SubmissionId}");
         lookup.StatusCode.Should().Be(HttpStatusCode.OK);
-        (await lookup.Content.ReadFromJsonAsync<SubmissionFinished>(Json))!.Label.Should().Be(result.Label);
+        ResultJson.Parse(await lookup.Content.ReadAsStringAsync()).Label.Should().Be(result.Label);
 
         using var accepted = await client.PostAsync("/api/v1/submissions", Form(TestImages.Negative(1), null));
         accepted.StatusCode.Should().Be(HttpStatusCode.Accepted);
-        var pending = (await accepted.Content.ReadFromJsonAsync<PendingSubmission>(Json))!;
+        var pending = ResultJson.Parse(await accepted.Content.ReadAsStringAsync());
         accepted.Headers.Location!.ToString().Should().Be($"/api/v1/results/{pending.SubmissionId}");
-        (await stack.Submissions.WaitForResultAsync(pending.SubmissionId).WaitAsync(TimeSpan.FromSeconds(30))).Status.Should().Be(SubmissionStatus.Rejected);
+        (await stack.Submissions.WaitForResultAsync(Guid.Parse(pending.SubmissionId)).WaitAsync(TimeSpan.FromSeconds(30))).Status.Should().Be(SubmissionStatus.Rejected);
 
         using var unknown = await client.GetAsync($"/api/v1/results/{Guid.NewGuid()}");
         unknown.StatusCode.Should().Be(HttpStatusCode.NotFound);
@@ -158,7 +159,7 @@ public sealed class CascadeOverRabbitMqTests(RabbitStack stack)
             {
                 var result = json.RootElement.GetProperty(name);
                 result.GetProperty("clientRequestId").GetString().Should().Be(clientRequestId);
-                result.GetProperty("status").GetString().Should().Be("Completed");
+                result.GetProperty("state").GetString().Should().Be("COMPLETED");
                 result.GetProperty("label").GetString().Should().Be("grizzly");
                 result.GetProperty("gate").GetProperty("score").GetDouble().Should().BePositive();
             }

@@ -87,12 +87,13 @@ public sealed class SubmissionStateMachineTests : IAsyncLifetime
         return id;
     }
 
+    /// <summary>The one result sent to the results exchange, read back as the contract from the result store.</summary>
     private async Task<SubmissionFinished> FinishedAsync(Guid id)
     {
-        (await _harness.Sent.Any<SubmissionFinished>(x => x.Context.Message.SubmissionId == id)).Should().BeTrue();
-        var finished = _harness.Sent.Select<SubmissionFinished>(x => x.Context.Message.SubmissionId == id).ToArray();
-        finished.Should().HaveCount(1);
-        return finished[0].Context.Message;
+        (await _harness.Sent.Any<ResultJsonMessage>(x => x.Context.Message.Result.SubmissionId == id.ToString())).Should().BeTrue();
+        _harness.Sent.Select<ResultJsonMessage>(x => x.Context.Message.Result.SubmissionId == id.ToString()).Should().HaveCount(1);
+        _provider.GetRequiredService<ResultStore>().TryGet(id, out var finished).Should().BeTrue();
+        return await finished;
     }
 
     public async Task DisposeAsync()

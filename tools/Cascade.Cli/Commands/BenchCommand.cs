@@ -48,7 +48,7 @@ internal static class BenchCommand
 
             var files = ImageFiles.Expand([result.GetValue(data)!]);
             if (result.GetValue(limit) is > 0 and var n) files = files.Take(n).ToList();
-            var photos = files.Select(File.ReadAllBytes).ToList();
+            var photos = files.Select(f => File.ReadAllBytes(f.Path)).ToList();
             var bench = new InferenceBench(report, TimeSpan.FromSeconds(result.GetValue(seconds)), result.GetValue(concurrency));
             await using (var pipeline = common.Store(result).CreatePipeline(result.GetValue(common.Gate)!, result.GetValue(common.Classifier)!))
             {

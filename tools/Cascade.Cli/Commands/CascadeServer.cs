@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Cascade.Protos.V1;
@@ -11,57 +12,74 @@ namespace Cascade.Cli.Commands;
 /// <summary>The orchestrator's gRPC API as the CLI uses it: `classify --server`, `submit`, `watch`, `bench --server`.</summary>
 internal sealed class CascadeServer : IDisposable
 {
+    private readonly Uri _address;
     private readonly GrpcChannel _channel;
     private readonly OrchestratorService.OrchestratorServiceClient _client;
 
     public CascadeServer(Uri address)
     {
+        _address = address;
         _channel = GrpcChannel.ForAddress(address);
         _client = new OrchestratorService.OrchestratorServiceClient(_channel);
     }
 
     public async Task<Result> ClassifyAsync(byte[] image, TimeSpan deadline, CancellationToken cancellationToken) =>
-        await _client.ClassifyAsync(new ClassifyRequest { Image = ByteString.CopyFrom(image) }, deadline: DateTime.UtcNow + deadline, cancellationToken: cancellationToken);
+        await Reaching(() => _client.ClassifyAsync(new ClassifyRequest { Image = ByteString.CopyFrom(image) }, deadline: DateTime.UtcNow + deadline,
+            cancellationToken: cancellationToken).ResponseAsync);
 
     public async Task<string> SubmitAsync(byte[] image, string? clientRequestId, CancellationToken cancellationToken) =>
-        (await _client.SubmitAsync(new ClassifyRequest { Image = ByteString.CopyFrom(image), ClientRequestId = clientRequestId ?? "" },
-            deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: cancellationToken)).SubmissionId;
+        (await Reaching(() => _client.SubmitAsync(new ClassifyRequest { Image = ByteString.CopyFrom(image), ClientRequestId = clientRequestId ?? "" },
+            deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: cancellationToken).ResponseAsync)).SubmissionId;
 
     public async IAsyncEnumerable<Result> WatchAsync(IEnumerable<string> ids, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var call = _client.WatchResults(new WatchResultsRequest { SubmissionIds = { ids } }, cancellationToken: cancellationToken);
-        await foreach (var result in call.ResponseStream.ReadAllAsync(cancellationToken))
-            yield return result;
+        while (await Reaching(() => call.ResponseStream.MoveNext(cancellationToken)))
+            yield return call.ResponseStream.Current;
     }
 
-    /// <summary>A result as a `classify` row; an RPC error becomes the row's error code (the ErrorInfo reason, else the status).</summary>
-    public async Task<ClassificationRow> ClassifyRowAsync(string path, TimeSpan deadline, CancellationToken cancellationToken)
+    /// <summary>Runs a call; failing to reach a Cascade gRPC endpoint at all ends the command with what to fix.</summary>
+    private async Task<T> Reaching<T>(Func<Task<T>> call)
     {
         try
         {
-            var result = await ClassifyAsync(await File.ReadAllBytesAsync(path, cancellationToken), deadline, cancellationToken);
-            return new ClassificationRow
-            {
-                Path = path,
-                Verdict = result.State switch
-                {
-                    State.Completed or State.Rejected => result.Verdict switch { Verdict.NoObject => "no_object", Verdict.Label => "label", _ => "unknown" },
-                    _ => result.State.ToString().ToLowerInvariant(),
-                },
-                Label = result.Label.Length == 0 ? null : result.Label,
-                GateScore = result.Gate?.Score,
-                GateThreshold = result.Gate?.Threshold,
-                Scores = result.Classifier?.Scores.ToDictionary(s => s.Label, s => s.Score),
-                GateMs = result.Gate?.Timing?.StageMs,
-                ClassifierMs = result.Classifier?.Timing?.StageMs,
-                TotalMs = Math.Round(result.TotalMs, 2),
-                ErrorCode = result.ErrorCode.Length == 0 ? null : result.ErrorCode,
-                ErrorMessage = result.ErrorMessage.Length == 0 ? null : result.ErrorMessage,
-            };
+            return await call();
+        }
+        // A failed connection (grpc-dotnet reports it from its subchannel, with the socket error as the debug exception)
+        // or an HTTP-level failure: the call never reached a Cascade gRPC service.
+        catch (RpcException e) when (e.Status.DebugException is HttpRequestException or SocketException)
+        {
+            throw new CommandFailedException(NotReached(e.Status.DebugException), e);
+        }
+    }
+
+    private string NotReached(Exception failure)
+    {
+        var causes = Causes(failure).ToList();
+        // Kestrel answers HTTP/2 prior knowledge on an HTTP/1.1 endpoint with HTTP_1_1_REQUIRED, or the handshake just fails.
+        if (causes.Any(c => c.Message.Contains("HTTP_1_1_REQUIRED", StringComparison.Ordinal) || c.Message.Contains("HTTP/2 handshake", StringComparison.Ordinal)))
+            return $"{_address} answers HTTP/1.1 only: that is the REST and web port, not gRPC. Point --server at the gRPC port " +
+                "(Grpc:Port; `cascade serve` listens on http://127.0.0.1:5001).";
+        if (causes.OfType<SocketException>().Any(s => s.SocketErrorCode == SocketError.ConnectionRefused))
+            return $"no Cascade server at {_address} (connection refused). Start one with `cascade serve` (gRPC on http://127.0.0.1:5001) or fix --server.";
+        return $"cannot reach the Cascade gRPC server at {_address}: {string.Join(" ", causes.Select(c => c.Message))} Check --server.";
+    }
+
+    private static IEnumerable<Exception> Causes(Exception e)
+    {
+        for (Exception? cause = e; cause is not null; cause = cause.InnerException) yield return cause;
+    }
+
+    /// <summary>A result as a `classify` row; an RPC error becomes a FAILED row with the error code (the ErrorInfo reason, else the status).</summary>
+    public async Task<ClassificationRow> ClassifyRowAsync(ImageFile file, TimeSpan deadline, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return new ClassificationRow(file.Path, file.Name, await ClassifyAsync(await File.ReadAllBytesAsync(file.Path, cancellationToken), deadline, cancellationToken));
         }
         catch (RpcException e)
         {
-            return new ClassificationRow { Path = path, ErrorCode = ErrorCodeOf(e), ErrorMessage = e.Status.Detail };
+            return ClassificationRow.Failure(file, ErrorCodeOf(e), e.Status.Detail);
         }
     }
 

@@ -20,8 +20,8 @@ internal sealed class CommonOptions
     public Option<string> Gate { get; } = new("--gate") { Description = "Gate pack name or folder", DefaultValueFactory = _ => DefaultGatePack };
     public Option<string> Classifier { get; } = new("--classifier") { Description = "Classifier pack name or folder", DefaultValueFactory = _ => DefaultClassifierPack };
     public Option<ExecutionProvider> Provider { get; } = new("--provider") { Description = "Execution provider (cpu or cuda)", DefaultValueFactory = _ => ExecutionProvider.Cpu };
-    public Option<int> Threads { get; } = new("--threads") { Description = "ONNX Runtime intra-op threads (0 = all cores)" };
-    public Option<int> MaxBatch { get; } = new("--max-batch") { Description = "Dynamic batching: largest batch", DefaultValueFactory = _ => new BatchingOptions().MaxBatchSize };
+    public Option<int> Threads { get; } = WholeNumberOption.Create("--threads", "ONNX Runtime intra-op threads (0 = all cores)", minimum: 0);
+    public Option<int> MaxBatch { get; } = WholeNumberOption.Create("--max-batch", "Dynamic batching: largest batch", minimum: 1, defaultValue: new BatchingOptions().MaxBatchSize);
     public Option<double> MaxWaitMs { get; } = new("--max-wait-ms") { Description = "Dynamic batching: longest wait for a batch to fill, ms", DefaultValueFactory = _ => new BatchingOptions().MaxWait.TotalMilliseconds };
     public Option<ExactInt8Mode> ExactInt8 { get; } = new("--exact-int8")
     {
@@ -34,11 +34,6 @@ internal sealed class CommonOptions
     {
         foreach (var option in new Option[] { ModelDirectory, Gate, Classifier, Provider, Threads, MaxBatch, MaxWaitMs, ExactInt8, Verbose })
             command.Options.Add(option);
-        foreach (var option in new Option[] { Threads, MaxBatch })
-            option.Validators.Add(r =>
-            {
-                if (r.GetValueOrDefault<int>() < 0) r.AddError($"{option.Name} must not be negative.");
-            });
     }
 
     public InferenceOptions Inference(ParseResult result)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Cascade.AllInOne;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Hosting;
 
 namespace Cascade.Cli.Commands;
@@ -22,7 +23,14 @@ internal static class ServeCommand
             List<string> args = [$"--urls={result.GetValue(urls)}", $"--Grpc:Port={result.GetValue(grpcPort)}", .. result.UnmatchedTokens];
             if (result.GetValue(modelDirectory) is { } dir) args.Add($"--Inference:ModelDirectory={Path.GetFullPath(dir)}");
             await using var app = CascadeHost.BuildAllInOne([.. args]);
-            await app.StartAsync(cancellationToken);
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (IOException e) when (e.InnerException is AddressInUseException)
+            {
+                throw new CommandFailedException($"{e.Message.TrimEnd('.')}: another process listens there. Stop it, or choose other ports with --urls and --grpc-port.", e);
+            }
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         });

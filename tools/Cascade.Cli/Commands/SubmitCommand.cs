@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Google.Protobuf;
+using Cascade.Protos;
 
 namespace Cascade.Cli.Commands;
 
@@ -11,20 +11,17 @@ internal static class SubmitCommand
     public static Command Submit()
     {
         var server = ServerOption();
-        var paths = new Argument<string[]>("paths") { Description = "Image files or folders", Arity = ArgumentArity.OneOrMore };
+        var paths = ImageFiles.PathsArgument("Image files or folders");
         var requestId = new Option<string?>("--client-request-id") { Description = "Idempotency key (single image only)" };
         var command = new Command("submit", "Submit images and print their submission ids (results via `cascade watch`)") { paths, server, requestId };
         command.SetAction(async (result, cancellationToken) =>
         {
             var files = ImageFiles.Expand(result.GetValue(paths)!);
             if (result.GetValue(requestId) is not null && files.Count != 1)
-            {
-                Console.Error.WriteLine("--client-request-id names one submission: give exactly one image.");
-                return 2;
-            }
+                throw new ArgumentException("--client-request-id names one submission: give exactly one image.");
             using var cascade = new CascadeServer(result.GetValue(server)!);
             foreach (var file in files)
-                Console.WriteLine($"{await cascade.SubmitAsync(await File.ReadAllBytesAsync(file, cancellationToken), result.GetValue(requestId), cancellationToken)}\t{file}");
+                Console.WriteLine($"{await cascade.SubmitAsync(await File.ReadAllBytesAsync(file.Path, cancellationToken), result.GetValue(requestId), cancellationToken)}\t{file.Path}");
             return 0;
         });
         return command;
@@ -34,13 +31,17 @@ internal static class SubmitCommand
     {
         var server = ServerOption();
         var ids = new Argument<string[]>("ids") { Description = "Submission ids (none: every submission)", Arity = ArgumentArity.ZeroOrMore };
+        ids.Validators.Add(r =>
+        {
+            foreach (var token in r.Tokens.Where(t => !Guid.TryParse(t.Value, out _)))
+                r.AddError($"'{token.Value}' is not a submission id: give the ids `cascade submit` printed (like 3f2b8c1e-5d4a-4e7b-9c61-0a1b2c3d4e5f).");
+        });
         var command = new Command("watch", "Print results as JSON lines as they complete") { ids, server };
         command.SetAction(async (result, cancellationToken) =>
         {
             using var cascade = new CascadeServer(result.GetValue(server)!);
-            var formatter = new JsonFormatter(JsonFormatter.Settings.Default.WithFormatDefaultValues(false));
             await foreach (var finished in cascade.WatchAsync(result.GetValue(ids) ?? [], cancellationToken))
-                Console.WriteLine(formatter.Format(finished));
+                Console.WriteLine(ResultJson.Format(finished));
             return 0;
         });
         return command;

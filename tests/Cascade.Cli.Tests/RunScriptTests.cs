@@ -1,0 +1,29 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Cascade.Cli.Tests;
+
+/// <summary>README command 1 in a pipe: `./run.sh classify --json ... | jq` must see JSON lines only.</summary>
+public class RunScriptTests
+{
+    [Fact]
+    public async Task Run_script_json_output_is_pure_json_lines()
+    {
+        var photo = SharedAssets.Photos("bears/grizzly")[0];
+        var start = new ProcessStartInfo("bash", [Path.Combine(SharedAssets.RepoRoot, "run.sh"), "classify", "--json", photo])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
+
+        process.ExitCode.Should().Be(0, await stderr);
+        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().ContainSingle();
+        using var result = JsonDocument.Parse(lines[0]);
+        result.RootElement.GetProperty("state").GetString().Should().Be("COMPLETED");
+    }
+}
