@@ -71,6 +71,8 @@ start_docker_engine
 trap stop_docker_engine EXIT
 base_image
 docker build -q -t cascade/rabbitmq:local --build-arg BASE_IMAGE="$base" deploy/rabbitmq
+# Debian's engine has no BuildKit here (the CLI warns that the legacy builder is deprecated): that is fine, as
+# the `prebuilt` stage comes before the SDK stage, so no builder ever needs the SDK image.
 for service in "${services[@]}"; do
   publish "$service"
   docker build -q -t "cascade/$service:local" -f "services/${service^}/Dockerfile" --target prebuilt \

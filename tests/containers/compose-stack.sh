@@ -25,7 +25,7 @@ finish() {
   if [ "$status" -ne 0 ]; then
     echo "compose stack test FAILED; containers, then their last warnings and errors:"
     docker-compose -p "$project" "${compose_files[@]}" ps 2>&1 || true
-    docker-compose -p "$project" "${compose_files[@]}" logs --no-color --tail 100 2>&1 | grep -v '"LogLevel":"Information"' | cut -c1-600 | tail -40 || true
+    docker-compose -p "$project" "${compose_files[@]}" logs --no-color --tail 100 2>&1 | grep -v -e '"LogLevel":"Information"' -e '\[info\]' | cut -c1-600 | tail -40 || true
   fi
   down "$project" || true
   rm -rf "$work"
@@ -56,6 +56,7 @@ echo "service health: $statuses($((SECONDS - started)) s)"
 
 port() { docker-compose -p "$project" "${compose_files[@]}" port "$1" "$2" | cut -d: -f2; }
 "$python" -m grpc_tools.protoc -I shared/Cascade.Protos/Proto --python_out="$work" --grpc_python_out="$work" cascade/v1/cascade.proto
-bear=$(find ../shared/data/bears/grizzly -name '*.jpg' | LC_ALL=C sort | head -1)
-negative=$(find ../shared/data/negatives -name '*.jpg' | LC_ALL=C sort | head -1)
+# The first photo of each folder, as the xunit tests pick them (awk reads to the end: no SIGPIPE under pipefail).
+bear=$(find ../shared/data/bears/grizzly -name '*.jpg' | LC_ALL=C sort | awk 'NR == 1')
+negative=$(find ../shared/data/negatives -name '*.jpg' | LC_ALL=C sort | awk 'NR == 1')
 "$python" tests/containers/front_doors.py "$(port orchestrator 8080)" "$(port orchestrator 5001)" "$(port rabbitmq 5672)" "$work" "$bear" "$negative"
