@@ -30,6 +30,14 @@ public sealed record InferenceOptions
     /// on such CPUs; True and False force one or the other. No effect on float models.
     /// </summary>
     public ExactInt8Mode ExactInt8 { get; init; } = ExactInt8Mode.Auto;
+    /// <summary>ONNX Runtime's CPU arena: on, it reuses the activation buffers across calls. Off, every batch
+    /// mallocs and page-faults ~100 MB afresh, which ran the cascade 2-4 times slower here (docs/benchmarks.md, "Memory").</summary>
+    public bool CpuMemoryArena { get; init; } = true;
+    /// <summary>
+    /// ONNX Runtime's memory pattern: one pre-planned block per input shape, so batches of 1..16 each keep their own.
+    /// Off by default: it bought no images/s and cost memory (docs/benchmarks.md, "Memory").
+    /// </summary>
+    public bool MemoryPattern { get; init; }
     public BatchingOptions Batching { get; init; } = new();
     public long MaxImageBytes { get; init; } = ImageLimits.DefaultMaxBytes;
     public long MaxImagePixels { get; init; } = ImageLimits.DefaultMaxPixels;

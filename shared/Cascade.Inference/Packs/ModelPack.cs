@@ -133,6 +133,27 @@ public sealed class ModelPack : IDisposable
         for (var i = 0; i < batch; i++) Activate(probabilities.Slice(i * Classes, Classes));
     }
 
+    /// <summary>
+    /// <see cref="Run(ReadOnlySpan{float}, int, Span{float})"/> on arrays: float32 models read and write them in place
+    /// (no pooled copies of a 10 MB batch), which is what the batcher calls.
+    /// </summary>
+    public void Run(float[] input, int batch, float[] probabilities)
+    {
+        if (Manifest.Input.ElementType == TensorElement.Float16)
+        {
+            Run(input.AsSpan(), batch, probabilities.AsSpan());
+            return;
+        }
+        if (batch < 1 || batch > MaxBatch) throw new ArgumentOutOfRangeException(nameof(batch), $"Batch {batch} is outside 1..{MaxBatch} for {DisplayName}.");
+        var inputCount = batch * InputElements;
+        var outputCount = batch * Classes;
+        if (input.Length < inputCount) throw new ArgumentException($"Input holds {input.Length} floats; {inputCount} needed.");
+        if (probabilities.Length < outputCount) throw new ArgumentException($"Output holds {probabilities.Length} floats; {outputCount} needed.");
+        Invoke(new Memory<float>(input, 0, inputCount), [batch, 3, Layout.Height, Layout.Width],
+            new Memory<float>(probabilities, 0, outputCount), [batch, .. _outputShapeTail]);
+        for (var i = 0; i < batch; i++) Activate(probabilities.AsSpan(i * Classes, Classes));
+    }
+
     private void RunSingle(ReadOnlySpan<float> input, long[] inputShape, long[] outputShape, Span<float> output)
     {
         var inputBuffer = ArrayPool<float>.Shared.Rent(input.Length);

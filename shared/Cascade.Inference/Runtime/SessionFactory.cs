@@ -58,6 +58,8 @@ public sealed class SessionFactory
             IntraOpNumThreads = _options.IntraOpThreads,
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            EnableCpuMemArena = _options.CpuMemoryArena,
+            EnableMemoryPattern = _options.MemoryPattern,
         };
         // Idle ORT worker threads spin by default, taking the cores that decode the next images away from them.
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", _options.AllowSpinning ? "1" : "0");
