@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 
 namespace Cascade.Deployment.Tests;
 
@@ -31,11 +32,11 @@ public sealed class ScrapedMetrics : IAsyncLifetime
         await using var host = await LiveCascadeHost.StartAsync();
         using var http = new HttpClient { BaseAddress = host.HttpAddress };
         byte[] corrupt = [0xFF, 0xD8, 0xFF, 0xE0, .. "not a JPEG"u8.ToArray()];
-        foreach (var image in new[] { Photo("bears/grizzly"), Photo("negatives"), corrupt })
+        foreach (var (image, expected) in new[] { (Photo("bears/grizzly"), HttpStatusCode.OK), (Photo("negatives"), HttpStatusCode.OK), (corrupt, HttpStatusCode.BadRequest) })
         {
             using var form = new MultipartFormDataContent { { new ByteArrayContent(image), "image", "photo.jpg" } };
             using var response = await http.PostAsync("/api/v1/classify", form);
-            response.EnsureSuccessStatusCode();
+            response.StatusCode.Should().Be(expected, "the corrupt image is refused (and counted as an image error), the photos classified");
         }
         using var scrape = new HttpRequestMessage(HttpMethod.Get, "/metrics");
         scrape.Headers.TryAddWithoutValidation("Accept", PrometheusAccept);
