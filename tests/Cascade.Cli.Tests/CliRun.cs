@@ -11,4 +11,11 @@ public sealed record CliRun(int ExitCode, string Error)
         var code = await CommandErrors.InvokeAsync(CascadeCommand.Create(), args, error);
         return new CliRun(code, error.ToString());
     }
+
+    /// <summary>The run failed with <paramref name="exitCode"/> and exactly one <c>error:</c> line: no stack trace, no help text.</summary>
+    public void ShouldBeOneErrorLine(int exitCode, string contains)
+    {
+        ExitCode.Should().Be(exitCode, Error);
+        Error.TrimEnd().Should().StartWith("error: ").And.Contain(contains).And.NotContain("\n").And.NotContain("   at ").And.NotContain("Usage:");
+    }
 }

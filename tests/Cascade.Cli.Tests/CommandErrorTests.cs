@@ -13,13 +13,6 @@ public class CommandErrorTests
 {
     private static readonly string Photo = SharedAssets.Photos("bears/grizzly")[0];
 
-    private static void ShouldBeOneErrorLine(CliRun run, int exitCode, string contains)
-    {
-        run.ExitCode.Should().Be(exitCode, run.Error);
-        var error = run.Error.TrimEnd();
-        error.Should().StartWith("error: ").And.Contain(contains).And.NotContain("\n").And.NotContain("   at ").And.NotContain("Usage:");
-    }
-
     [Theory]
     [InlineData("--concurrency", "abc", "--concurrency must be a whole number of at least 1, not 'abc'")]
     [InlineData("--concurrency", "0", "--concurrency must be a whole number of at least 1, not '0'")]
@@ -29,7 +22,7 @@ public class CommandErrorTests
     {
         var run = await CliRun.InvokeAsync("classify", option, value, Photo);
 
-        ShouldBeOneErrorLine(run, CommandErrors.UsageError, message);
+        run.ShouldBeOneErrorLine(CommandErrors.UsageError, message);
         run.Error.Should().Contain("(see `cascade classify --help`)");
     }
 
@@ -38,7 +31,7 @@ public class CommandErrorTests
     {
         var run = await CliRun.InvokeAsync("classify", "--bogus", Photo);
 
-        ShouldBeOneErrorLine(run, CommandErrors.UsageError, "Unknown option '--bogus'");
+        run.ShouldBeOneErrorLine(CommandErrors.UsageError, "Unknown option '--bogus'");
     }
 
     [Fact]
@@ -49,7 +42,7 @@ public class CommandErrorTests
 
         var run = await CliRun.InvokeAsync("classify", temp.Path);
 
-        ShouldBeOneErrorLine(run, CommandErrors.UsageError, $"No images in {temp.Path}");
+        run.ShouldBeOneErrorLine(CommandErrors.UsageError, $"No images in {temp.Path}");
     }
 
     [Fact]
@@ -57,7 +50,7 @@ public class CommandErrorTests
     {
         var run = await CliRun.InvokeAsync("watch", "--server", "http://127.0.0.1:1", "not-an-id");
 
-        ShouldBeOneErrorLine(run, CommandErrors.UsageError, "'not-an-id' is not a submission id");
+        run.ShouldBeOneErrorLine(CommandErrors.UsageError, "'not-an-id' is not a submission id");
     }
 
     [Fact]
@@ -65,7 +58,7 @@ public class CommandErrorTests
     {
         var run = await CliRun.InvokeAsync("classify", "--server", $"http://127.0.0.1:{ClosedPort()}", Photo);
 
-        ShouldBeOneErrorLine(run, CommandErrors.RuntimeError, "(connection refused). Start one with `cascade serve`");
+        run.ShouldBeOneErrorLine(CommandErrors.RuntimeError, "(connection refused). Start one with `cascade serve`");
     }
 
     [Fact]
@@ -80,7 +73,7 @@ public class CommandErrorTests
 
         var run = await CliRun.InvokeAsync("classify", "--server", $"http://127.0.0.1:{port}", Photo);
 
-        ShouldBeOneErrorLine(run, CommandErrors.RuntimeError, "answers HTTP/1.1 only: that is the REST and web port, not gRPC");
+        run.ShouldBeOneErrorLine(CommandErrors.RuntimeError, "answers HTTP/1.1 only: that is the REST and web port, not gRPC");
     }
 
     [Fact]
@@ -93,7 +86,7 @@ public class CommandErrorTests
         var run = await CliRun.InvokeAsync("serve", "--urls", $"http://127.0.0.1:{port}", "--grpc-port", ClosedPort().ToString(),
             "--model-dir", SharedAssets.ModelDirectory);
 
-        ShouldBeOneErrorLine(run, CommandErrors.RuntimeError, "address already in use");
+        run.ShouldBeOneErrorLine(CommandErrors.RuntimeError, "address already in use");
         run.Error.Should().Contain($"127.0.0.1:{port}").And.Contain("--urls and --grpc-port");
     }
 
@@ -108,7 +101,7 @@ public class CommandErrorTests
 
         var code = await CommandErrors.InvokeAsync(root, [], error);
 
-        ShouldBeOneErrorLine(new CliRun(code, error.ToString()), CommandErrors.RuntimeError, "libvips.so.42");
+        new CliRun(code, error.ToString()).ShouldBeOneErrorLine(CommandErrors.RuntimeError, "libvips.so.42");
         error.ToString().Should().Contain("NetVips.Native.linux-x64");
     }
 

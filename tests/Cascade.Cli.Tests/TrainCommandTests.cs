@@ -26,8 +26,7 @@ public class TrainCommandTests
             : Subset(Path.Combine(temp.Path, "out"), Path.Combine(temp.Path, "cache"), SharedAssets.MobileNetV2Fp32, option, value);
         var run = await CliRun.InvokeAsync(args);
 
-        run.ExitCode.Should().Be(CommandErrors.UsageError);
-        run.Error.Trim().Should().StartWith("error: ").And.Contain(message).And.NotContain("\n").And.NotContain("   at ");
+        run.ShouldBeOneErrorLine(CommandErrors.UsageError, message);
         Directory.Exists(Path.Combine(temp.Path, "out")).Should().BeFalse();
     }
 
