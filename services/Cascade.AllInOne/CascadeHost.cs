@@ -1,6 +1,8 @@
 using Cascade.Classifier.Extensions;
 using Cascade.Gate.Extensions;
+using Cascade.Orchestrator;
 using Cascade.Orchestrator.Extensions;
+using Cascade.Orchestrator.Store;
 using Cascade.ServiceDefaults;
 using Cascade.ServiceDefaults.Bus;
 using Cascade.ServiceDefaults.Grpc;
@@ -13,8 +15,8 @@ namespace Cascade.AllInOne;
 public static class CascadeHost
 {
     /// <summary>
-    /// All three services on the in-memory transport (unless <c>Bus:Transport</c> says otherwise): the embedded
-    /// stack behind <c>cascade serve</c>.
+    /// All three services on the in-memory transport with an in-memory submission store (unless <c>Bus:Transport</c>
+    /// and <c>Orchestrator:Store:Provider</c> say otherwise): the embedded stack behind <c>cascade serve</c>.
     /// </summary>
     public static WebApplication BuildAllInOne(string[] args, Action<WebApplicationBuilder>? configure = null) =>
         Build(args, CascadeRoles.All, builder =>
@@ -22,7 +24,12 @@ public static class CascadeHost
             // Lowest priority: appsettings, environment and command line still choose RabbitMQ if they say so.
             builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
             {
-                InitialData = [new($"{BusOptions.Section}:{nameof(BusOptions.Transport)}", nameof(BusTransport.InMemory))],
+                InitialData =
+                [
+                    new($"{BusOptions.Section}:{nameof(BusOptions.Transport)}", nameof(BusTransport.InMemory)),
+                    // An in-memory bus loses its queued work with the process, so a durable store would buy nothing.
+                    new($"{OrchestratorOptions.Section}:Store:Provider", nameof(StoreProvider.Memory)),
+                ],
             });
             configure?.Invoke(builder);
         });

@@ -8,6 +8,6 @@ public sealed record ClassifyImage : ISubmissionMessage
     public required GateResult Gate { get; init; }
     /// <summary>The gate's decode of <see cref="Image"/>, when the gate forwards it.</summary>
     public DecodedPixels? Pixels { get; init; }
-    /// <inheritdoc cref="ImageSubmitted.AnswerBy"/>
+    /// <inheritdoc cref="GateImage.AnswerBy"/>
     public DateTimeOffset? AnswerBy { get; init; }
 }

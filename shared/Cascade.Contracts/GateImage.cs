@@ -5,6 +5,9 @@ public sealed record GateImage : ISubmissionMessage
 {
     public required Guid SubmissionId { get; init; }
     public required MessageData<byte[]> Image { get; init; }
-    /// <inheritdoc cref="ImageSubmitted.AnswerBy"/>
+    /// <summary>
+    /// The caller's deadline, when it has one: a stage that gets this message later refuses it with
+    /// DEADLINE_EXCEEDED instead of running its model, and work still queued at the model then leaves the queue.
+    /// </summary>
     public DateTimeOffset? AnswerBy { get; init; }
 }

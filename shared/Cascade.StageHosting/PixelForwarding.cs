@@ -23,7 +23,7 @@ public sealed class PixelForwarding(IMessageDataRepository repository, IDeletabl
     /// <summary>Deletes forwarded pixels that will not be used.</summary>
     public void Discard(DecodedPixels? pixels)
     {
-        if (pixels is not null && claimChecks.Owns(pixels.Address)) claimChecks.Delete(pixels.Address);
+        if (pixels is not null) claimChecks.DeleteIfOwned(pixels.Address);
     }
 
     /// <summary>The forwarded decode when it fits <paramref name="resize"/>, else null. Deletes it from the store: it is used once.</summary>

@@ -1,6 +1,7 @@
 using Cascade.Orchestrator.Consumers;
 using Cascade.Orchestrator.Grpc;
 using Cascade.Orchestrator.StateMachines;
+using Cascade.Orchestrator.Store;
 using Cascade.Orchestrator.Submissions;
 using Cascade.ServiceDefaults.Grpc;
 using Cascade.ServiceDefaults.Settings;
@@ -12,14 +13,22 @@ namespace Cascade.Orchestrator.Extensions;
 
 public static class OrchestratorServiceExtensions
 {
-    /// <summary>Submission service, result store, deadline monitor and result retention; gRPC health under the service's name.</summary>
+    /// <summary>
+    /// The submission store and outbox, the submission service, deadline monitor and result retention; gRPC
+    /// health under the service's name. Call before AddCascadeBus: the store's schema is made before the bus starts.
+    /// </summary>
     public static IServiceCollection AddOrchestrator(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSettings<OrchestratorOptions>(configuration, OrchestratorOptions.Section, o => o.Validate());
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<ResultStore>();
-        services.AddSingleton<FinishSubmissionActivity>();
+        services.AddSubmissionStore(configuration);
+        services.AddSingleton<SubmissionStateMachine>();
+        services.AddSingleton<ResultSubscriptions>();
+        services.AddSingleton<SubmissionProgress>();
         services.AddSingleton<SubmissionService>();
+        services.AddSingleton<AmqpRefusalFilter>();
+        services.AddSingleton<AnswerListening>();
+        services.AddReceiveEndpointObserver(sp => sp.GetRequiredService<AnswerListening>());
         services.AddHostedService<DeadlineMonitor>();
         services.AddHostedService<ResultRetention>();
         services.AddHostedService<ClaimCheckJanitor>();
@@ -34,13 +43,11 @@ public static class OrchestratorServiceExtensions
         return endpoints;
     }
 
-    /// <summary>
-    /// The submission saga (in-memory repository: the EF Core, Redis and other saga stores are not on the
-    /// package registry here, so one orchestrator instance owns its sagas) and the orchestrator's consumers.
-    /// </summary>
+    /// <summary>The stage answers (shared queue), this orchestrator's result notifications (its own queue) and the AMQP front door.</summary>
     public static IBusRegistrationConfigurator AddOrchestratorConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddSagaStateMachine<SubmissionStateMachine, SubmissionState, SubmissionStateMachineDefinition>().InMemoryRepository();
+        bus.AddConsumer<StageAnswerConsumer, StageAnswerConsumerDefinition>();
+        bus.AddConsumer<SubmissionFinishedConsumer, SubmissionFinishedConsumerDefinition>();
         bus.AddConsumer<AmqpSubmissionConsumer, AmqpSubmissionConsumerDefinition>();
         return bus;
     }

@@ -22,30 +22,43 @@ public static class SubmissionEndpoints
         var api = app.MapGroup("/api/v1").AddEndpointFilter(ProblemsFromErrorsAsync);
         // Waits for the final result unless ?wait=false, which answers 202 like /submissions. An image the cascade
         // cannot use is an error, as in gRPC's Classify, not a 200 with state FAILED.
-        api.MapPost("/classify", async (HttpContext http, SubmissionService submissions, bool? wait, CancellationToken ct) =>
+        // The wait is bounded by Orchestrator:ClassifyTimeout, which the stages also get as the caller's deadline.
+        api.MapPost("/classify", async (HttpContext http, SubmissionService submissions, OrchestratorOptions options, TimeProvider time, bool? wait, CancellationToken ct) =>
         {
-            var id = await SubmitFormAsync(http.Request, submissions, ct);
+            var answerBy = time.GetUtcNow() + options.ClassifyTimeout;
+            var id = await SubmitFormAsync(http.Request, submissions, options, answerBy, ct);
             if (wait == false) return Accepted(http, id);
-            var result = await submissions.WaitForResultAsync(id, ct);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(options.ClassifyTimeout);
+            SubmissionFinished result;
+            try
+            {
+                result = await submissions.WaitForResultAsync(id, timeout.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new CascadeException(ErrorKind.DeadlineExceeded, ErrorCodes.DeadlineExceeded,
+                    $"No result within {options.ClassifyTimeout.TotalSeconds:0.###} s (Orchestrator:ClassifyTimeout); it stays queryable at /api/v1/results/{id}.");
+            }
             if (result.Status == SubmissionStatus.Failed && ErrorCodes.IsImageError(result.ErrorCode))
                 throw new CascadeException(ErrorKind.InvalidInput, result.ErrorCode!, result.ErrorMessage ?? result.ErrorCode!);
             return Json(result.ToMessage());
         });
-        api.MapPost("/submissions", async (HttpContext http, SubmissionService submissions, CancellationToken ct) =>
-            Accepted(http, await SubmitFormAsync(http.Request, submissions, ct)));
-        api.MapGet("/results", (SubmissionService submissions, int? recent) =>
+        api.MapPost("/submissions", async (HttpContext http, SubmissionService submissions, OrchestratorOptions options, CancellationToken ct) =>
+            Accepted(http, await SubmitFormAsync(http.Request, submissions, options, answerBy: null, ct)));
+        api.MapGet("/results", async (SubmissionService submissions, int? recent, CancellationToken ct) =>
         {
             if (recent is null or < 1 or > 200) throw InvalidArgument("Query parameter 'recent' must be 1..200.");
-            return Results.Text(ResultJson.Format(submissions.Recent(recent.Value).Select(r => r.ToMessage())), ResultJson.ContentType);
+            return Results.Text(ResultJson.Format((await submissions.RecentAsync(recent.Value, ct)).Select(r => r.ToMessage())), ResultJson.ContentType);
         });
-        api.MapGet("/results/{id}", async (string id, SubmissionService submissions) =>
+        api.MapGet("/results/{id}", async (string id, SubmissionService submissions, CancellationToken ct) =>
         {
             if (!Guid.TryParse(id, out var submissionId)) throw InvalidArgument($"'{id}' is not a submission id.");
-            return await submissions.GetStatusAsync(submissionId) switch
+            return await submissions.GetStatusAsync(submissionId, ct) switch
             {
                 SubmissionFinished finished => Json(finished.ToMessage()),
                 PendingSubmission pending => Json(pending.ToMessage()),
-                _ => throw new CascadeException(ErrorKind.NotFound, ErrorCodes.NotFound, $"No submission {submissionId} (unknown, or its result has expired)."),
+                _ => throw SubmissionService.Unknown(submissionId),
             };
         });
         return app;
@@ -62,15 +75,18 @@ public static class SubmissionEndpoints
 
     private static CascadeException InvalidArgument(string message) => new(ErrorKind.InvalidInput, ErrorCodes.InvalidArgument, message);
 
-    private static async Task<Guid> SubmitFormAsync(HttpRequest request, SubmissionService submissions, CancellationToken ct)
+    private static async Task<Guid> SubmitFormAsync(HttpRequest request, SubmissionService submissions, OrchestratorOptions options, DateTimeOffset? answerBy, CancellationToken ct)
     {
         if (!request.HasFormContentType) throw InvalidArgument($"Send multipart/form-data with the image in field '{ImageField}'.");
         var form = await request.ReadFormAsync(ct);
         if (form.Files.GetFile(ImageField) is not { } file) throw InvalidArgument($"Form field '{ImageField}' (a file) is missing.");
+        // Refused before it is copied, let alone stored.
+        SubmissionLimits.CheckImage((int)Math.Min(int.MaxValue, file.Length), options.MaxImageBytes);
         using var buffer = new MemoryStream((int)file.Length);
         await file.CopyToAsync(buffer, ct);
         var clientRequestId = form[ClientRequestIdField].FirstOrDefault();
-        return await submissions.SubmitAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), string.IsNullOrEmpty(clientRequestId) ? null : clientRequestId, ct);
+        return await submissions.SubmitAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), string.IsNullOrEmpty(clientRequestId) ? null : clientRequestId,
+            replyTo: null, answerBy, ct);
     }
 
     /// <summary>Our errors, and a request body over Kestrel's limit, as problem details.</summary>

@@ -28,13 +28,16 @@ public sealed class OrchestratorGrpcService(SubmissionService submissions) : V1.
     public override async Task<V1.SubmitResponse> Submit(V1.ClassifyRequest request, ServerCallContext context) =>
         new() { SubmissionId = (await StartAsync(request, context)).ToString() };
 
-    public override async Task<V1.Result> GetResult(V1.GetResultRequest request, ServerCallContext context) =>
-        await submissions.GetStatusAsync(ParseId(request.SubmissionId)) switch
+    public override async Task<V1.Result> GetResult(V1.GetResultRequest request, ServerCallContext context)
+    {
+        var id = ParseId(request.SubmissionId);
+        return await submissions.GetStatusAsync(id, context.CancellationToken) switch
         {
             SubmissionFinished finished => finished.ToMessage(),
             PendingSubmission pending => pending.ToMessage(),
-            _ => throw UnknownSubmission(request.SubmissionId),
+            _ => throw SubmissionService.Unknown(id),
         };
+    }
 
     public override async Task WatchResults(V1.WatchResultsRequest request, IServerStreamWriter<V1.Result> responseStream, ServerCallContext context)
     {
@@ -47,7 +50,7 @@ public sealed class OrchestratorGrpcService(SubmissionService submissions) : V1.
         var ids = request.SubmissionIds.Select(ParseId).Distinct().ToList();
         foreach (var id in ids)
         {
-            if (await submissions.GetStatusAsync(id) is null) throw UnknownSubmission(id.ToString());
+            if (await submissions.GetStatusAsync(id, context.CancellationToken) is null) throw SubmissionService.Unknown(id);
         }
         var pending = ids.Select(id => submissions.WaitForResultAsync(id, context.CancellationToken)).ToList();
         while (pending.Count > 0)
@@ -60,10 +63,6 @@ public sealed class OrchestratorGrpcService(SubmissionService submissions) : V1.
 
     private Task<Guid> StartAsync(V1.ClassifyRequest request, ServerCallContext context)
     {
-        if (request.Image.IsEmpty)
-            throw new CascadeException(ErrorKind.InvalidInput, ErrorCodes.ImageEmpty, "Field 'image' is empty.");
-        if (request.ClientRequestId.Length > 200)
-            throw new CascadeException(ErrorKind.InvalidInput, ErrorCodes.InvalidArgument, "Field 'client_request_id' is longer than 200 characters.");
         // No deadline is DateTime.MaxValue.
         DateTimeOffset? answerBy = context.Deadline == DateTime.MaxValue ? null : new DateTimeOffset(context.Deadline, TimeSpan.Zero);
         return submissions.SubmitAsync(request.Image.Memory, request.ClientRequestId.Length == 0 ? null : request.ClientRequestId,
@@ -74,6 +73,4 @@ public sealed class OrchestratorGrpcService(SubmissionService submissions) : V1.
         ? id
         : throw new CascadeException(ErrorKind.InvalidInput, ErrorCodes.InvalidArgument, $"Field 'submission_id' ('{text}') is not a submission id.");
 
-    private static CascadeException UnknownSubmission(string id) =>
-        new(ErrorKind.NotFound, ErrorCodes.NotFound, $"No submission {id} (unknown, or its result has expired).");
 }

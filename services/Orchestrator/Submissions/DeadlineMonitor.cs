@@ -1,23 +1,28 @@
-using Cascade.Contracts;
 using Cascade.Orchestrator.StateMachines;
-using MassTransit;
+using Cascade.Orchestrator.Store;
 
 namespace Cascade.Orchestrator.Submissions;
 
 /// <summary>
-/// Stage timeouts. A timer, not scheduled messages: MassTransit's RabbitMQ scheduler needs
-/// the delayed-message exchange plugin (not in Debian's RabbitMQ) or Quartz/Hangfire integrations (not on the
-/// registry here). Scanning the sagas' stored deadlines works the same on every transport and survives a
-/// stage that never answers.
+/// Stage timeouts, as state transitions in the store rather than messages: every tick, overdue submissions are
+/// timed out compare-and-set, each re-checked in its current state, so a timeout fires at most once per
+/// submission whichever orchestrator sees it, and nothing floods the broker. Nothing times out while this
+/// orchestrator is not taking answers, nor for one stage timeout after it starts again: answers that queued
+/// meanwhile (an orchestrator restart, a broker restart) are read first.
+/// (A timer, not scheduled messages: MassTransit's RabbitMQ scheduler needs the delayed-message exchange plugin,
+/// not in Debian's RabbitMQ, or Quartz/Hangfire integrations, not on the registry here.)
 /// </summary>
 public sealed class DeadlineMonitor(
-    IBus bus,
-    IQuerySagaRepository<SubmissionState> sagas,
+    SubmissionStore store,
+    SubmissionProgress progress,
     SubmissionStateMachine machine,
+    AnswerListening listening,
     OrchestratorOptions options,
     TimeProvider time,
     ILogger<DeadlineMonitor> logger) : BackgroundService
 {
+    private const int BatchSize = 200;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.DeadlineScanInterval, time);
@@ -37,11 +42,8 @@ public sealed class DeadlineMonitor(
     private async Task ScanAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var overdue = await sagas.Find(machine.CreateSagaQuery(s => s.Deadline <= now, machine.Gating, machine.Classifying)).ConfigureAwait(false);
-        foreach (var id in overdue)
-        {
-            // A saga that already moved on ignores or discards this, so a repeated signal is harmless.
-            await bus.Publish(new StageTimedOut { SubmissionId = id }, cancellationToken).ConfigureAwait(false);
-        }
+        if (listening.Since is not { } since || since + options.StageTimeout > now) return;
+        foreach (var id in await store.OverdueAsync(now, BatchSize, cancellationToken).ConfigureAwait(false))
+            await progress.ApplyAsync(id, "timeout", machine.TimedOut, cancellationToken).ConfigureAwait(false);
     }
 }

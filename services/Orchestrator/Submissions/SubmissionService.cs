@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 using Cascade.Contracts;
 using Cascade.Contracts.Errors;
 using Cascade.Orchestrator.StateMachines;
+using Cascade.Orchestrator.Store;
 using Cascade.ServiceDefaults.Bus;
 using Cascade.ServiceDefaults.Metrics;
 using MassTransit;
@@ -12,84 +14,116 @@ namespace Cascade.Orchestrator.Submissions;
 public sealed record PendingSubmission(Guid SubmissionId, SubmissionStatus Status);
 
 /// <summary>
-/// Submission and result logic shared by every front end (REST, plain AMQP, gRPC): stores the image as a claim
-/// check, starts the saga, and answers with results by id, by waiting, or as a stream.
+/// Submission and result logic shared by every front end (REST, plain AMQP, gRPC): checks the request, stores the
+/// image as a claim check and the submission with its gate command (the outbox sends it), and answers with results
+/// by id, by waiting, or as a stream. A client request id makes a submission idempotent: sent again with the same
+/// image it is the same submission; with another image it is refused (<c>IDEMPOTENCY_CONFLICT</c>).
 /// </summary>
 public sealed class SubmissionService(
-    IBus bus,
+    SubmissionStore store,
+    SubmissionStateMachine machine,
+    ResultSubscriptions subscriptions,
     IMessageDataRepository images,
-    ResultStore results,
-    ILoadSagaRepository<SubmissionState> sagas,
+    IDeletableClaimChecks claimChecks,
     BusOptions busOptions,
+    OrchestratorOptions options,
     TimeProvider time)
 {
-    /// <summary>
-    /// Starts a submission and returns its id; a client request id seen before returns the same id and starts nothing.
-    /// A bus that cannot take it is a <see cref="CascadeException"/> of kind Unavailable (<c>BUS_UNAVAILABLE</c>).
-    /// </summary>
+    /// <summary>Starts a submission and returns its id (see the class summary for repeated client request ids).</summary>
     public Task<Guid> SubmitAsync(ReadOnlyMemory<byte> image, string? clientRequestId, CancellationToken cancellationToken = default) =>
         SubmitAsync(image, clientRequestId, replyTo: null, answerBy: null, cancellationToken);
 
-    /// <param name="replyTo">Queue that also gets the plain-JSON result (AMQP clients).</param>
-    /// <param name="answerBy">The caller's deadline: stages that get the work later skip it (<see cref="ImageSubmitted.AnswerBy"/>).</param>
+    /// <param name="replyTo">Queue that also gets the plain-JSON result (AMQP clients); a repeated submission's own replyTo gets its answer too.</param>
+    /// <param name="answerBy">The caller's deadline: stages that get the work later skip it (<see cref="GateImage.AnswerBy"/>).</param>
     public async Task<Guid> SubmitAsync(ReadOnlyMemory<byte> image, string? clientRequestId, string? replyTo, DateTimeOffset? answerBy = null, CancellationToken cancellationToken = default)
     {
+        SubmissionLimits.CheckImage(image.Length, options.MaxImageBytes);
+        SubmissionLimits.CheckClientRequestId(clientRequestId);
+        SubmissionLimits.CheckReplyTo(replyTo);
         var id = SubmissionIds.For(clientRequestId);
-        if (!results.TryAdd(id)) return id;
-        ServiceMetrics.InFlight.Add(1);
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(image.Span));
+        if (clientRequestId is not null && await store.FindAsync(id, cancellationToken).ConfigureAwait(false) is { } known)
+            return await ResubmittedAsync(known, sha256, replyTo, cancellationToken).ConfigureAwait(false);
+
+        var traceId = Activity.Current?.TraceId ?? ActivityTraceId.CreateRandom();
+        var claimCheck = await images.PutBytes(image.ToArray(), busOptions.MessageData.TimeToLive, cancellationToken).ConfigureAwait(false);
+        SubmissionRecord? existing;
         try
         {
-            var claimCheck = await images.PutBytes(image.ToArray(), busOptions.MessageData.TimeToLive, cancellationToken).ConfigureAwait(false);
-            await bus.Publish(new ImageSubmitted
+            existing = await store.AddAsync(machine.Start(new SubmissionRecord
             {
-                SubmissionId = id,
+                Id = id,
                 ClientRequestId = clientRequestId,
-                Image = claimCheck,
-                SubmittedAt = time.GetUtcNow(),
-                TraceId = (Activity.Current?.TraceId ?? ActivityTraceId.CreateRandom()).ToHexString(),
+                ImageSha256 = sha256,
+                ImageAddress = claimCheck.Address.ToString(),
                 ReplyTo = replyTo,
+                TraceId = traceId.ToHexString(),
+                TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current
+                    ? current.Id
+                    : $"00-{traceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01",
+                SubmittedAt = time.GetUtcNow(),
                 AnswerBy = answerBy,
-            }, cancellationToken).ConfigureAwait(false);
+            }, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e)
+        catch
         {
-            ServiceMetrics.InFlight.Add(-1);
-            results.Remove(id);
-            if (e is MassTransitException) throw new CascadeException(ErrorKind.Unavailable, ErrorCodes.BusUnavailable, $"The message bus is unavailable: {e.Message}", e);
+            claimChecks.DeleteIfOwned(claimCheck.Address);
             throw;
         }
+        if (existing is not null)
+        {
+            claimChecks.DeleteIfOwned(claimCheck.Address);
+            return await ResubmittedAsync(existing, sha256, replyTo, cancellationToken).ConfigureAwait(false);
+        }
+        ServiceMetrics.InFlight.Add(1);
         return id;
     }
 
-    /// <summary>The final result; throws <see cref="KeyNotFoundException"/> for an id this orchestrator does not know.</summary>
-    public Task<SubmissionFinished> WaitForResultAsync(Guid id, CancellationToken cancellationToken = default)
+    private async Task<Guid> ResubmittedAsync(SubmissionRecord known, string sha256, string? replyTo, CancellationToken cancellationToken)
     {
-        results.TryGet(id, out var result);
-        return result.WaitAsync(cancellationToken);
+        if (known.ImageSha256 != sha256)
+            throw new CascadeException(ErrorKind.Conflict, ErrorCodes.IdempotencyConflict,
+                $"Client request id '{known.ClientRequestId}' was already used for another image (submission {known.Id}); use a new id for a new image.");
+        if (replyTo is not null) await store.RedirectRepliesAsync(known.Id, replyTo, cancellationToken).ConfigureAwait(false);
+        return known.Id;
     }
 
-    /// <summary>The final result if there is one.</summary>
-    public bool TryGetResult(Guid id, out SubmissionFinished? result)
+    /// <summary>The final result, however long it takes (bound it with <paramref name="cancellationToken"/>).</summary>
+    /// <exception cref="CascadeException">NOT_FOUND: no such submission (unknown, or expired).</exception>
+    public async Task<SubmissionFinished> WaitForResultAsync(Guid id, CancellationToken cancellationToken = default)
     {
-        result = results.TryGet(id, out var task) && task.IsCompletedSuccessfully ? task.Result : null;
-        return result is not null;
+        // Subscribed before the first read, so a result that finishes in between is not missed.
+        using var waiter = subscriptions.Wait(id);
+        while (true)
+        {
+            var submission = await store.FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw Unknown(id);
+            if (submission.IsFinished) return SubmissionStateMachine.Result(submission);
+            // The notification normally wins; re-reading the store covers one lost with a broker restart.
+            var poll = Task.Delay(options.ResultPollInterval, time, cancellationToken);
+            if (await Task.WhenAny(waiter.Result, poll).ConfigureAwait(false) == waiter.Result) return await waiter.Result.ConfigureAwait(false);
+            await poll.ConfigureAwait(false);
+        }
     }
 
     /// <summary>
-    /// <see cref="SubmissionFinished"/> when finished, <see cref="PendingSubmission"/> with the saga's state while
-    /// in flight, null for an unknown (or expired) id.
+    /// <see cref="SubmissionFinished"/> when finished, <see cref="PendingSubmission"/> while in flight, null for an
+    /// unknown (or expired) id.
     /// </summary>
-    public async Task<object?> GetStatusAsync(Guid id)
-    {
-        if (!results.TryGet(id, out var task)) return null;
-        if (task.IsCompletedSuccessfully) return task.Result;
-        var saga = await sagas.Load(id).ConfigureAwait(false);
-        return new PendingSubmission(id, saga is null ? SubmissionStatus.Submitted : SubmissionStateMachine.StatusOf(saga.CurrentState));
-    }
+    public async Task<object?> GetStatusAsync(Guid id, CancellationToken cancellationToken = default) =>
+        await store.FindAsync(id, cancellationToken).ConfigureAwait(false) switch
+        {
+            null => null,
+            { IsFinished: true } finished => SubmissionStateMachine.Result(finished),
+            var pending => new PendingSubmission(id, pending.Status),
+        };
 
     /// <summary>The most recently finished results, newest first (the web page's live list).</summary>
-    public IReadOnlyList<SubmissionFinished> Recent(int count) => results.Recent(count);
+    public async Task<IReadOnlyList<SubmissionFinished>> RecentAsync(int count, CancellationToken cancellationToken = default) =>
+        (await store.RecentAsync(count, cancellationToken).ConfigureAwait(false)).Select(SubmissionStateMachine.Result).ToList();
 
-    /// <summary>Results as they finish, for streaming front ends.</summary>
-    public IAsyncEnumerable<SubmissionFinished> StreamResultsAsync(CancellationToken cancellationToken) => results.Subscribe(cancellationToken);
+    /// <summary>Results as they finish, for streaming front ends; a reader too far behind is ended (<c>WATCHER_TOO_SLOW</c>).</summary>
+    public IAsyncEnumerable<SubmissionFinished> StreamResultsAsync(CancellationToken cancellationToken) => subscriptions.Subscribe(cancellationToken);
+
+    public static CascadeException Unknown(Guid id) =>
+        new(ErrorKind.NotFound, ErrorCodes.NotFound, $"No submission {id} (unknown, or its result has expired).");
 }

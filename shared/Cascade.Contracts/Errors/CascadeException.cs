@@ -11,6 +11,10 @@ public enum ErrorKind
     Overloaded,
     /// <summary>A dependency (model, bus) is not there right now; retry later.</summary>
     Unavailable,
+    /// <summary>The request contradicts what was sent before (a client request id reused for another image).</summary>
+    Conflict,
+    /// <summary>The answer did not come within the time allowed.</summary>
+    DeadlineExceeded,
 }
 
 /// <summary>A failure with a stable <see cref="ErrorCode"/> (see <see cref="ErrorCodes"/>) and a readable message.</summary>

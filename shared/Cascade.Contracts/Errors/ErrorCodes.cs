@@ -30,4 +30,12 @@ public static class ErrorCodes
     public const string InvalidArgument = "INVALID_ARGUMENT";
     /// <summary>The caller's deadline passed before the answer.</summary>
     public const string DeadlineExceeded = "DEADLINE_EXCEEDED";
+    /// <summary>An AMQP message that is not a submission (not JSON, wrong field types, bad base64).</summary>
+    public const string InvalidMessage = "INVALID_MESSAGE";
+    /// <summary>A client request id already used for a different image.</summary>
+    public const string IdempotencyConflict = "IDEMPOTENCY_CONFLICT";
+    /// <summary>The orchestrator's submission store (database) cannot be reached.</summary>
+    public const string StoreUnavailable = "STORE_UNAVAILABLE";
+    /// <summary>A result stream's reader fell too far behind and was ended.</summary>
+    public const string WatcherTooSlow = "WATCHER_TOO_SLOW";
 }

@@ -13,3 +13,12 @@ public interface IDeletableClaimChecks
     /// <exception cref="ArgumentException">Not an address of this store.</exception>
     void Delete(Uri address);
 }
+
+public static class DeletableClaimChecksExtensions
+{
+    /// <summary>Deletes <paramref name="address"/> if this store owns it (see <see cref="IDeletableClaimChecks.Owns"/>).</summary>
+    public static void DeleteIfOwned(this IDeletableClaimChecks store, Uri address)
+    {
+        if (store.Owns(address)) store.Delete(address);
+    }
+}

@@ -17,6 +17,8 @@ public static class ErrorStatuses
         ErrorKind.NotFound => StatusCode.NotFound,
         ErrorKind.Overloaded => StatusCode.ResourceExhausted,
         ErrorKind.Unavailable => StatusCode.Unavailable,
+        ErrorKind.Conflict => StatusCode.AlreadyExists,
+        ErrorKind.DeadlineExceeded => StatusCode.DeadlineExceeded,
         _ => StatusCode.Internal,
     };
 
@@ -27,6 +29,8 @@ public static class ErrorStatuses
         ErrorKind.NotFound => StatusCodes.Status404NotFound,
         ErrorKind.Overloaded => StatusCodes.Status429TooManyRequests,
         ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorKind.Conflict => StatusCodes.Status409Conflict,
+        ErrorKind.DeadlineExceeded => StatusCodes.Status504GatewayTimeout,
         _ => StatusCodes.Status500InternalServerError,
     };
 

@@ -37,6 +37,6 @@ public class TracingTests
         var inTrace = activities.Where(a => a.TraceId == traceId).Select(a => a.DisplayName).ToList();
         inTrace.Should().Contain(n => n.Contains("cascade-gate"), "the gate consumed in the same trace");
         inTrace.Should().Contain(n => n.Contains("cascade-classifier"), "the classifier consumed in the same trace");
-        inTrace.Should().Contain(n => n.Contains("cascade-orchestrator"), "the saga handled it in the same trace");
+        inTrace.Should().Contain(n => n.Contains("cascade-orchestrator"), "the orchestrator handled the answers in the same trace");
     }
 }

@@ -43,8 +43,7 @@ public sealed class StageTimeoutTests : IAsyncLifetime
             Classifier = new ClassifierResult([], new ModelInfo("late", "1"), new StageTimings(0, 0, 0, 1, 0)),
         });
         await Task.Delay(1000);
-        submissions.TryGetResult(result.SubmissionId, out var after).Should().BeTrue();
-        after.Should().BeEquivalentTo(result);
+        (await submissions.GetStatusAsync(result.SubmissionId)).Should().BeEquivalentTo(result);
     }
 
     public async Task DisposeAsync()

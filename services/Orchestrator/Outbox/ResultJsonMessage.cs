@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using Cascade.Protos;
 using V1 = Cascade.Protos.V1;
 
-namespace Cascade.Orchestrator.StateMachines;
+namespace Cascade.Orchestrator.Outbox;
 
 /// <summary>
 /// A result as it goes to plain AMQP clients (the <c>cascade.results</c> exchange, reply queues): the body is exactly

@@ -1,0 +1,76 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Cascade.Orchestrator.Store;
+
+/// <summary>
+/// Creates the tables when they are missing, before the bus starts (hosted services start in order), retrying
+/// while the database is not up yet. On PostgreSQL an advisory lock keeps orchestrators starting together from
+/// racing. (No migrations yet: this is the schema's first version.)
+/// </summary>
+public sealed class StoreSchema(IDbContextFactory<SubmissionsDbContext> contexts, StoreSchema.Provider provider, IServiceProvider services, ILogger<StoreSchema> logger) : IHostedService
+{
+    public sealed record Provider(StoreProvider Name);
+
+    private const long PostgresLockKey = 0x_CA5C_ADE0;
+    private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(60);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Opens the in-memory database's keeper connection before anyone else connects.
+        services.GetService<InMemoryDatabase>();
+        var started = DateTime.UtcNow;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await EnsureTablesAsync(cancellationToken);
+                return;
+            }
+            catch (DbException e) when (DateTime.UtcNow - started < GiveUpAfter)
+            {
+                logger.LogWarning("The submission store is not reachable yet (attempt {Attempt}): {Error}", attempt, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+            }
+        }
+    }
+
+    private async Task EnsureTablesAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            if (provider.Name == StoreProvider.Postgres) await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({PostgresLockKey})", cancellationToken);
+            if (!await TablesExistAsync(db, cancellationToken))
+            {
+                await db.GetService<IRelationalDatabaseCreator>().CreateTablesAsync(cancellationToken);
+                logger.LogInformation("Created the submission store's tables ({Provider})", provider.Name);
+            }
+        }
+        finally
+        {
+            if (provider.Name == StoreProvider.Postgres) await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({PostgresLockKey})", CancellationToken.None);
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static async Task<bool> TablesExistAsync(SubmissionsDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.Submissions.AnyAsync(cancellationToken);
+            await db.Outbox.AnyAsync(cancellationToken);
+            return true;
+        }
+        catch (DbException)
+        {
+            // Missing tables, or no database at all: then creating them fails too, and the start retries.
+            return false;
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

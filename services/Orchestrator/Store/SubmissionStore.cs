@@ -1,0 +1,192 @@
+using System.Data.Common;
+using Cascade.Contracts;
+using Cascade.Contracts.Errors;
+using Cascade.Orchestrator.Outbox;
+using Cascade.Orchestrator.StateMachines;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cascade.Orchestrator.Store;
+
+/// <summary>
+/// Every read and write of submissions and their outbox. State changes are compare-and-set: a transition is
+/// applied to the row as read and saved only if nobody changed it meanwhile (<see cref="SubmissionRecord.Version"/>),
+/// else applied again to the fresh row. The outbox entries a change owes are saved in the same transaction and
+/// handed to the <see cref="OutboxQueue"/> once committed (the <see cref="OutboxDispatcher"/> sends them).
+/// </summary>
+public sealed class SubmissionStore(IDbContextFactory<SubmissionsDbContext> contexts, OutboxQueue outbox, TimeProvider time)
+{
+    /// <summary>How long the writer of an outbox entry has to send it before anyone else may.</summary>
+    public static readonly TimeSpan WriterLease = TimeSpan.FromSeconds(10);
+    private const int MaxConflictRetries = 20;
+
+    public async Task<SubmissionRecord?> FindAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        return await Guard(() => db.Submissions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken));
+    }
+
+    /// <summary>Stores a new submission with its gate command. Null when it is new; the existing row when the id is taken.</summary>
+    public async Task<SubmissionRecord?> AddAsync(SubmissionRecord submission, CancellationToken cancellationToken = default)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        var entry = NewEntry(submission.Id, OutboxKind.GateCommand);
+        db.Submissions.Add(submission);
+        db.Outbox.Add(entry);
+        try
+        {
+            await Guard(() => db.SaveChangesAsync(cancellationToken));
+        }
+        catch (CascadeException)
+        {
+            // The id's unique key: another front door (or orchestrator) stored it first.
+            if (await FindAsync(submission.Id, cancellationToken) is { } existing) return existing;
+            throw;
+        }
+        outbox.Deliver(entry, submission);
+        return null;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="apply"/> to the submission until it sticks. Null when there is no such submission;
+    /// otherwise the row as it now is and what the transition did.
+    /// </summary>
+    public async Task<(SubmissionRecord Submission, Transition Transition)?> TransitionAsync(
+        Guid id, Func<SubmissionRecord, DateTimeOffset, Transition> apply, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await OpenAsync(cancellationToken);
+            var submission = await Guard(() => db.Submissions.FirstOrDefaultAsync(s => s.Id == id, cancellationToken));
+            if (submission is null) return null;
+            var transition = apply(submission, time.GetUtcNow());
+            if (transition == Transition.Ignored) return (submission, transition);
+            submission.Version++;
+            var entry = transition == Transition.Finished ? NewEntry(id, OutboxKind.Result) : null;
+            if (entry is not null) db.Outbox.Add(entry);
+            try
+            {
+                await Guard(() => db.SaveChangesAsync(cancellationToken));
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < MaxConflictRetries)
+            {
+                continue;
+            }
+            if (entry is not null) outbox.Deliver(entry, submission);
+            return (submission, transition);
+        }
+    }
+
+    /// <summary>Sends a resubmission's answer to its own reply queue, and the final result there too from now on.</summary>
+    public async Task RedirectRepliesAsync(Guid id, string replyTo, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await OpenAsync(cancellationToken);
+            var submission = await Guard(() => db.Submissions.FirstOrDefaultAsync(s => s.Id == id, cancellationToken));
+            if (submission is null) return;
+            var entry = NewEntry(id, OutboxKind.Reply, replyTo);
+            db.Outbox.Add(entry);
+            if (!submission.IsFinished)
+            {
+                submission.ReplyTo = replyTo;
+                submission.Version++;
+            }
+            try
+            {
+                await Guard(() => db.SaveChangesAsync(cancellationToken));
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < MaxConflictRetries)
+            {
+                continue;
+            }
+            outbox.Deliver(entry, submission);
+            return;
+        }
+    }
+
+    /// <summary>Ids of in-flight submissions whose stage deadline has passed, earliest first.</summary>
+    public async Task<IReadOnlyList<Guid>> OverdueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        return await Guard(() => db.Submissions.AsNoTracking()
+            .Where(s => (s.Status == SubmissionStatus.Gating || s.Status == SubmissionStatus.Classifying) && s.Deadline <= now)
+            .OrderBy(s => s.Deadline).Select(s => s.Id).Take(limit).ToListAsync(cancellationToken));
+    }
+
+    /// <summary>The most recently finished submissions, newest first.</summary>
+    public async Task<IReadOnlyList<SubmissionRecord>> RecentAsync(int count, CancellationToken cancellationToken = default)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        return await Guard(() => db.Submissions.AsNoTracking().Where(s => s.FinishedAt != null)
+            .OrderByDescending(s => s.FinishedAt).Take(count).ToListAsync(cancellationToken));
+    }
+
+    /// <summary>Deletes finished submissions past their retention, and the oldest beyond <paramref name="maxFinished"/>.</summary>
+    public async Task<int> DeleteExpiredAsync(DateTimeOffset now, int maxFinished, CancellationToken cancellationToken = default)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        var deleted = await Guard(() => db.Submissions.Where(s => s.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken));
+        var cutoff = await Guard(() => db.Submissions.AsNoTracking().Where(s => s.FinishedAt != null)
+            .OrderByDescending(s => s.FinishedAt).Skip(maxFinished).Select(s => s.FinishedAt).FirstOrDefaultAsync(cancellationToken));
+        if (cutoff is { } oldestKept)
+            deleted += await Guard(() => db.Submissions.Where(s => s.FinishedAt <= oldestKept).ExecuteDeleteAsync(cancellationToken));
+        return deleted;
+    }
+
+    /// <summary>Outbox entries whose lease has run out, leased now to the caller for <paramref name="lease"/>.</summary>
+    public async Task<IReadOnlyList<(OutboxEntry Entry, SubmissionRecord? Submission)>> LeaseAbandonedAsync(int limit, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var due = await Guard(() => db.Outbox.AsNoTracking().Where(o => o.LeaseUntil <= now).OrderBy(o => o.Id).Take(limit).ToListAsync(cancellationToken));
+        var leased = new List<(OutboxEntry, SubmissionRecord?)>();
+        foreach (var entry in due)
+        {
+            // Compare-and-set on the lease: of several orchestrators sweeping at once, one gets each entry.
+            var until = now + lease;
+            var won = await Guard(() => db.Outbox.Where(o => o.Id == entry.Id && o.LeaseUntil == entry.LeaseUntil)
+                .ExecuteUpdateAsync(o => o.SetProperty(x => x.LeaseUntil, until), cancellationToken));
+            if (won == 0) continue;
+            entry.LeaseUntil = until;
+            leased.Add((entry, await Guard(() => db.Submissions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == entry.SubmissionId, cancellationToken))));
+        }
+        return leased;
+    }
+
+    /// <summary>Deletes sent outbox entries.</summary>
+    public async Task DeleteOutboxAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
+    {
+        if (ids.Count == 0) return;
+        await using var db = await OpenAsync(cancellationToken);
+        await Guard(() => db.Outbox.Where(o => ids.Contains(o.Id)).ExecuteDeleteAsync(cancellationToken));
+    }
+
+    /// <summary>Whether the database answers (readiness).</summary>
+    public async Task<bool> CanConnectAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        return await db.Database.CanConnectAsync(cancellationToken);
+    }
+
+    private OutboxEntry NewEntry(Guid submissionId, OutboxKind kind, string? destination = null)
+    {
+        var now = time.GetUtcNow();
+        return new OutboxEntry { SubmissionId = submissionId, Kind = kind, Destination = destination, CreatedAt = now, LeaseUntil = now + WriterLease };
+    }
+
+    private async Task<SubmissionsDbContext> OpenAsync(CancellationToken cancellationToken) =>
+        await Guard(() => contexts.CreateDbContextAsync(cancellationToken));
+
+    /// <summary>A database that cannot be reached is <c>STORE_UNAVAILABLE</c>; lost races stay concurrency exceptions.</summary>
+    private static async Task<T> Guard<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (Exception e) when (e is DbException or DbUpdateException or InvalidOperationException { InnerException: DbException } && e is not DbUpdateConcurrencyException)
+        {
+            throw new CascadeException(ErrorKind.Unavailable, ErrorCodes.StoreUnavailable, $"The submission store failed: {e.GetBaseException().Message}", e);
+        }
+    }
+}
