@@ -32,6 +32,7 @@ internal static class VipsRuntime
         if (!ModuleInitializer.VipsInitialized)
             throw new InvalidOperationException($"libvips did not start (is the NetVips.Native.linux-x64 package's libvips.so.42 next to the app?): {ModuleInitializer.Exception?.Message}",
                 ModuleInitializer.Exception);
+        VipsLog.Install();
         // Every image is decoded once; the operation cache would only hold memory (and skew benchmarks).
         Cache.Max = 0;
         // Parallelism comes from concurrent requests, not from threads inside one small decode.

@@ -1,3 +1,4 @@
+using Cascade.Imaging;
 using Cascade.Inference;
 using Cascade.Inference.Packs;
 using Cascade.ServiceDefaults;
@@ -23,6 +24,7 @@ public static class StageHostingExtensions
         {
             var options = sp.GetRequiredService<InferenceOptions>();
             var loggers = sp.GetRequiredService<ILoggerFactory>();
+            VipsLog.RouteTo(loggers);
             return new LoadedModel<TStage>(name, () => create(new ModelStore(options, loggers), sp), loggers.CreateLogger<LoadedModel<TStage>>());
         });
         services.AddHostedService(sp => sp.GetRequiredService<LoadedModel<TStage>>());

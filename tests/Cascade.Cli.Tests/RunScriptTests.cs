@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Cascade.Cli.Tests;
@@ -10,18 +9,10 @@ public class RunScriptTests
     public async Task Run_script_json_output_is_pure_json_lines()
     {
         var photo = SharedAssets.Photos("bears/grizzly")[0];
-        var start = new ProcessStartInfo("bash", [Path.Combine(SharedAssets.RepoRoot, "run.sh"), "classify", "--json", photo])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
+        var run = await ScriptRun.RunAsync("bash", [Path.Combine(SharedAssets.RepoRoot, "run.sh"), "classify", "--json", photo], TimeSpan.FromMinutes(5));
 
-        process.ExitCode.Should().Be(0, await stderr);
-        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        run.ExitCode.Should().Be(0, run.Error);
+        var lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         lines.Should().ContainSingle();
         using var result = JsonDocument.Parse(lines[0]);
         result.RootElement.GetProperty("state").GetString().Should().Be("COMPLETED");

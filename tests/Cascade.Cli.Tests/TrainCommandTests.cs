@@ -8,13 +8,23 @@ public class TrainCommandTests
 {
     private static string[] Subset(string output, string cache, string backbone, params string[] more) =>
     [
-        "train", "--backbone", backbone, "--data", SharedAssets.Bears, "--negatives", SharedAssets.Negatives, "--other-positives", SharedAssets.ExtraBears,
+        "train", "--name", "bear", "--backbone", backbone, "--data", SharedAssets.Bears, "--negatives", SharedAssets.Negatives, "--other-positives", SharedAssets.ExtraBears,
         "--max-per-folder", "10", "--synthetic-negatives", "10", "--synthetic-pool", "20", "--views", "1",
         "--out", output, "--cache", cache, .. more,
     ];
 
+    /// <summary>Stands for <see cref="SharedAssets.Negatives"/> in attribute data, which must be constant.</summary>
+    private const string SharedAssets_Negatives = "$negatives";
+
+    /// <summary>`train` up to its options: absolute paths, since tests do not run in the repository root the defaults are relative to.</summary>
+    private static string[] Named(string name) => ["train", "--name", name, "--backbone", SharedAssets.MobileNetV2Fp32, "--data", SharedAssets.Bears];
+
     [Theory]
-    [InlineData("--backbone", "/no/such/backbone", "Backbone /no/such/backbone is neither a model pack folder nor an ONNX file.")]
+    [InlineData("--backbone", "/no/such/backbone", "Backbone /no/such/backbone does not exist (/no/such/backbone); give a model pack folder or an ONNX file.")]
+    [InlineData("--gate-zero-shot", "1000", "--gate-zero-shot: class 1000 is outside 0..999 (the backbone has 1000 classes).")]
+    [InlineData("--classifier-zero-shot", "crane", "--classifier-zero-shot: 'crane' names classes 134 and 517 in")]
+    [InlineData("--gate-zero-shot", "no such animal", "--gate-zero-shot: no class in")]
+    [InlineData("--gate-zero-shot", "268-151", "--gate-zero-shot: range 268-151 ends before it starts.")]
     [InlineData("--focal-alpha", "1.5", "Focal alpha 1.5 is outside 0..1.")]
     [InlineData("--target-recall", "1.5", "Target recall 1.5 is outside (0, 1].")]
     [InlineData("--embedding", "no_such_tensor", "produces tensor 'no_such_tensor'")]
@@ -28,6 +38,43 @@ public class TrainCommandTests
 
         run.ShouldBeOneErrorLine(CommandErrors.UsageError, message);
         Directory.Exists(Path.Combine(temp.Path, "out")).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_name_that_cannot_be_a_folder_name_is_refused()
+    {
+        var run = await CliRun.InvokeAsync(Named("my pets"));
+
+        run.ShouldBeOneErrorLine(CommandErrors.UsageError, "Name 'my pets' must be letters, digits, '-' or '_'");
+    }
+
+    [Fact]
+    public async Task Data_without_a_name_is_refused_before_any_work()
+    {
+        var run = await CliRun.InvokeAsync("train", "--data", SharedAssets.Bears);
+
+        run.ShouldBeOneErrorLine(CommandErrors.UsageError, "--name is required with --data");
+    }
+
+    [Theory]
+    // Each run reaches the later, deliberate error (--target-recall), so the folder values before it were taken as
+    // "no folder": an empty value is not a folder called "", and a bare option does not swallow the next one.
+    [InlineData("--other-positives", "")]
+    [InlineData("--other-positives")]
+    [InlineData("--negatives", SharedAssets_Negatives, "--negatives", "")]
+    public async Task An_empty_or_bare_folder_option_means_no_folder(params string[] folders)
+    {
+        var run = await CliRun.InvokeAsync([.. Named("bear"), .. folders.Select(f => f == SharedAssets_Negatives ? SharedAssets.Negatives : f), "--target-recall", "1.5"]);
+
+        run.ShouldBeOneErrorLine(CommandErrors.UsageError, "Target recall 1.5 is outside (0, 1].");
+    }
+
+    [Fact]
+    public async Task A_folder_both_negative_and_other_positive_is_refused()
+    {
+        var run = await CliRun.InvokeAsync([.. Named("bear"), "--negatives", SharedAssets.Negatives, "--other-positives", SharedAssets.Negatives + "/"]);
+
+        run.ShouldBeOneErrorLine(CommandErrors.UsageError, $"Folder {SharedAssets.Negatives} is given to both --negatives and --other-positives");
     }
 
     [Fact]

@@ -95,6 +95,7 @@ public static class Trainer
         var directory = Path.Combine(options.OutputDirectory, gate.PackName);
         PackExporter.ExportGate(directory, options.Backbone, features, head, gate.PackName, options.Version, gate.PositiveGroup, gateThreshold,
             $"Trained gate: linear sigmoid head on {Path.GetFileName(options.Backbone.ModelPath)} embedding {options.Backbone.EmbeddingTensor}{MirrorNote(features)}; threshold for validation recall {gate.TargetRecall}.");
+        TrainingRun.Of(options).WriteTo(directory);
         progress?.Report(new TrainingProgress(TrainingStage.Exporting, 1, 1, directory));
 
         var test = data.Centres(DatasetSplit.Test).Select(c => (c.Sample, Score: head.Scores(c.Features)[0])).ToList();
@@ -135,6 +136,7 @@ public static class Trainer
         var directory = Path.Combine(options.OutputDirectory, classifier.PackName);
         PackExporter.ExportClassifier(directory, options.Backbone, features, head, data.Dataset.Labels, classifier.PackName, options.Version, thresholds, classifier.MinScore,
             $"Trained classifier: linear {classifier.Activation.ToString().ToLowerInvariant()} head on {Path.GetFileName(options.Backbone.ModelPath)} embedding {options.Backbone.EmbeddingTensor}{MirrorNote(features)}.");
+        TrainingRun.Of(options).WriteTo(directory);
         progress?.Report(new TrainingProgress(TrainingStage.Exporting, 1, 1, directory));
 
         var labels = data.Dataset.Labels;

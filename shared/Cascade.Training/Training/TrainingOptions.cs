@@ -20,6 +20,18 @@ public sealed record TrainingOptions
     /// <summary>Images per backbone call while extracting embeddings.</summary>
     public int BatchSize { get; init; } = 32;
 
+    /// <summary>Options for teaching <paramref name="name"/>: the gate's positive group and both pack names (gate-NAME-trained, classifier-NAME-trained).</summary>
+    public TrainingOptions Named(string name)
+    {
+        if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            throw new ArgumentException($"Name '{name}' must be letters, digits, '-' or '_': it becomes part of the pack folder names.");
+        return this with
+        {
+            Gate = Gate with { PositiveGroup = name, PackName = $"gate-{name}-trained" },
+            Classifier = Classifier with { PackName = $"classifier-{name}-trained" },
+        };
+    }
+
     public void Validate()
     {
         Dataset.Validate();

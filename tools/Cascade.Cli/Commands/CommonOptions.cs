@@ -1,8 +1,11 @@
 using System.CommandLine;
+using Cascade.Imaging;
 using Cascade.Inference;
 using Cascade.Inference.Packs;
 using Cascade.Inference.Runtime;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Cascade.Cli.Commands;
 
@@ -54,9 +57,17 @@ internal sealed class CommonOptions
         return options;
     }
 
-    public ILoggerFactory Loggers(ParseResult result) => LoggerFactory.Create(b => b
-        .AddSimpleConsole(o => o.SingleLine = true)
-        .SetMinimumLevel(result.GetValue(Verbose) ? LogLevel.Information : LogLevel.Warning));
+    public ILoggerFactory Loggers(ParseResult result)
+    {
+        var loggers = LoggerFactory.Create(b =>
+        {
+            b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(result.GetValue(Verbose) ? LogLevel.Information : LogLevel.Warning);
+            // Logs on stderr: stdout is the command's output (`classify --json --verbose | jq` reads JSON lines only).
+            b.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        });
+        VipsLog.RouteTo(loggers);
+        return loggers;
+    }
 
     public ModelStore Store(ParseResult result) => new(Inference(result), Loggers(result));
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Cascade.Training.Data;
 using Cascade.Training.Evaluation;
+using Cascade.Training.Training;
 using Spectre.Console;
 
 namespace Cascade.Cli.Commands;
@@ -20,7 +21,11 @@ internal static class EvalCommand
         var output = new Option<string>("--out") { Description = "Folder for metrics.json and report.html", DefaultValueFactory = _ => ".artifacts/eval" };
         var mirror = new Option<string?>("--models-mirror") { Description = "Model files for packs that hold only model.json" };
         var thumbnails = new Option<int>("--thumbnails") { Description = "Misclassified images shown per cascade", DefaultValueFactory = _ => 24 };
-        var command = new Command("eval", "Evaluate cascades on a labelled folder: precision/recall/ROC AUC, confusion matrices, HTML report") { cascades, split, output, mirror, thumbnails };
+        var run = new Option<string?>("--run")
+        {
+            Description = $"A pack folder `cascade train` wrote: evaluates that run's gate and classifier on the images of its split (its {TrainingRun.FileName} names the data, image cap, seed and fractions), instead of the dataset options",
+        };
+        var command = new Command("eval", "Evaluate cascades on a labelled folder: precision/recall/ROC AUC, confusion matrices, HTML report") { run, cascades, split, output, mirror, thumbnails };
         dataset.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -32,11 +37,14 @@ internal static class EvalCommand
                 "all" => null,
                 var other => throw new ArgumentException($"--split: '{other}' is not test, validation, train or all."),
             };
+            var (data, compared) = result.GetValue(run) is { } runDirectory
+                ? FromRun(runDirectory, dataset.GivenNames(result), result.GetResult(cascades) is { Implicit: false } ? result.GetValue(cascades)! : [])
+                : (dataset.Read(result), result.GetValue(cascades)!.Select(ParseCascade).ToList());
             var options = new EvalOptions
             {
-                Dataset = dataset.Read(result),
+                Dataset = data,
                 Split = chosen,
-                Cascades = result.GetValue(cascades)!.Select(ParseCascade).ToList(),
+                Cascades = compared,
                 OutputDirectory = result.GetValue(output)!,
                 ModelMirror = result.GetValue(mirror),
                 MaxThumbnails = result.GetValue(thumbnails),
@@ -63,6 +71,16 @@ internal static class EvalCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The run's dataset and its cascade, then any --cascade given to compare with it on the same images.</summary>
+    private static (DatasetOptions, List<CascadeUnderTest>) FromRun(string directory, IReadOnlyList<string> datasetOptions, string[] others)
+    {
+        if (datasetOptions.Count > 0)
+            throw new ArgumentException($"--run takes the dataset from the training run; leave out {string.Join(", ", datasetOptions)}.");
+        if (!Directory.Exists(directory)) throw new ArgumentException($"--run: folder {directory} does not exist.");
+        var trained = TrainingRun.ReadFrom(directory);
+        return (trained.Dataset, [trained.Cascade(directory), .. others.Select(ParseCascade)]);
     }
 
     private static CascadeUnderTest ParseCascade(string text)

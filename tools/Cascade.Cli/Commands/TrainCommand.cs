@@ -2,6 +2,7 @@ using System.CommandLine;
 using Cascade.Training.Embeddings;
 using Cascade.Training.Heads;
 using Cascade.Training.Training;
+using Cascade.Training.ZeroShot;
 using Spectre.Console;
 
 namespace Cascade.Cli.Commands;
@@ -12,10 +13,20 @@ internal static class TrainCommand
     public static Command Create()
     {
         var dataset = new DatasetArguments();
+        var name = new Option<string>("--name")
+        {
+            Description = $"What the packs teach: the gate's label and the pack names gate-NAME-trained, classifier-NAME-trained (required with --data; default for the bear example: {ExampleName})",
+        };
         var backbone = new Option<string>("--backbone")
         {
             Description = "Backbone: a model pack folder (its input spec is the preprocessing, its logits feed zero-shot features), or an ONNX file with MobileNetV2's conventions",
-            DefaultValueFactory = _ => "../shared/models/mobilenetv2-12-fp32.onnx",
+            DefaultValueFactory = _ => DefaultBackbone,
+        };
+        var gateZeroShot = ZeroShotOption("--gate-zero-shot", "the gate");
+        var classifierZeroShot = ZeroShotOption("--classifier-zero-shot", "the classifier");
+        var classNames = new Option<string?>("--class-names")
+        {
+            Description = $"The backbone's class names, one a line in output order (ImageNet synset format), for zero-shot groups given by name (default: {ClassNames.DefaultFileName} next to the backbone)",
         };
         var embedding = new Option<string>("--embedding") { Description = "The backbone's embedding tensor, [batch, size]", DefaultValueFactory = _ => "472_fp" };
         var embeddingSize = new Option<int>("--embedding-size") { Description = "Values per image of --embedding", DefaultValueFactory = _ => 1280 };
@@ -38,16 +49,34 @@ internal static class TrainCommand
         var version = new Option<string>("--version") { DefaultValueFactory = _ => "1.0.0" };
         var command = new Command("train", "Train a gate and a fine classifier head on a frozen backbone; write model packs")
         {
-            backbone, embedding, embeddingSize, output, cache, views, gateLoss, focalGamma, focalAlpha, balance, synthetic, syntheticPool, hardRounds, targetRecall, gateMirror, classifierMirror, activation, gateOnly, classifierOnly, version,
+            name, backbone, gateZeroShot, classifierZeroShot, classNames, embedding, embeddingSize, output, cache, views, gateLoss, focalGamma, focalAlpha, balance, synthetic, syntheticPool, hardRounds, targetRecall, gateMirror, classifierMirror, activation, gateOnly, classifierOnly, version,
         };
         dataset.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
-            var backboneSpec = ReadBackbone(result.GetValue(backbone)!, result.GetValue(embedding)!, result.GetValue(embeddingSize));
-            var defaults = new TrainingOptions { Dataset = dataset.Read(result), Backbone = backboneSpec, OutputDirectory = result.GetValue(output)! };
-            // Without logits (a pack whose output is probabilities) the heads see the embedding alone.
-            if (backboneSpec.LogitsTensor is null)
+            var example = !dataset.DataGiven(result);
+            var taught = result.GetValue(name) ?? (example ? ExampleName : throw new ArgumentException(
+                "--name is required with --data: it names what the packs teach (gate-NAME-trained, classifier-NAME-trained and the gate's label), e.g. --name hotdog."));
+            var backboneSpec = ReadBackbone(result.GetValue(backbone)!, result.GetResult(backbone) is { Implicit: true }, result.GetValue(embedding)!, result.GetValue(embeddingSize));
+            var defaults = new TrainingOptions { Dataset = dataset.Read(result), Backbone = backboneSpec, OutputDirectory = result.GetValue(output)! }.Named(taught);
+            // The default zero-shot groups are ImageNet's bear classes: right for the bear example, noise for anything else,
+            // and impossible without logits (a pack whose output is probabilities). Otherwise the heads see the embedding alone.
+            if (!example || backboneSpec.LogitsTensor is null)
                 defaults = defaults with { Gate = defaults.Gate with { ZeroShotGroups = [] }, Classifier = defaults.Classifier with { ZeroShotGroups = [] } };
+            var names = new Lazy<ClassNames>(() =>
+            {
+                var file = result.GetValue(classNames) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(backboneSpec.ModelPath))!, ClassNames.DefaultFileName);
+                return File.Exists(file) ? ClassNames.Read(file)
+                    : throw new ArgumentException($"Zero-shot classes given by name need the backbone's class names, and {file} does not exist: give --class-names FILE, or class indices.");
+            });
+            IReadOnlyList<int[]> Groups(Option<string[]> option, IReadOnlyList<int[]> fallback) => result.GetResult(option) is { Implicit: false }
+                ? ZeroShotGroups.Parse(option.Name, result.GetValue(option) ?? [], backboneSpec.LogitsTensor is null ? 0 : backboneSpec.LogitsSize, () => names.Value)
+                : fallback;
+            defaults = defaults with
+            {
+                Gate = defaults.Gate with { ZeroShotGroups = Groups(gateZeroShot, defaults.Gate.ZeroShotGroups) },
+                Classifier = defaults.Classifier with { ZeroShotGroups = Groups(classifierZeroShot, defaults.Classifier.ZeroShotGroups) },
+            };
             var options = defaults with
             {
                 CacheDirectory = result.GetValue(cache),
@@ -95,6 +124,8 @@ internal static class TrainCommand
                 table.AddRow("", Markup.Escape($"{ShortPath(error.Path)} called {error.Predicted}"));
             if (trained.GatePackDirectory is { } g) table.AddRow("gate pack", Markup.Escape(g));
             if (trained.ClassifierPackDirectory is { } c) table.AddRow("classifier pack", Markup.Escape(c));
+            if (trained.GatePackDirectory is { } run && trained.ClassifierPackDirectory is not null)
+                table.AddRow("evaluate on the same test images", Markup.Escape($"cascade eval --run {run}"));
             table.AddRow("time (embeddings / total)", $"{trained.EmbeddingTime.TotalSeconds:0.0} s / {trained.TotalTime.TotalSeconds:0.0} s");
             AnsiConsole.Write(table);
             return 0;
@@ -102,10 +133,23 @@ internal static class TrainCommand
         return command;
     }
 
-    private static BackboneSpec ReadBackbone(string path, string embedding, int embeddingSize)
+    private const string ExampleName = "bear";
+    private const string DefaultBackbone = "../shared/models/mobilenetv2-12-fp32.onnx";
+
+    private static Option<string[]> ZeroShotOption(string optionName, string head) => new(optionName)
+    {
+        Description = $"Zero-shot features of {head}: each value one group of the backbone's classes, comma-separated indices, ranges (151-268) or names (tabby), " +
+            $"scored by summed log-probability; '{ZeroShotGroups.None}' for the embedding alone (default: the ImageNet bear classes for the bear example, none with --data)",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    private static BackboneSpec ReadBackbone(string path, bool isDefault, string embedding, int embeddingSize)
     {
         if (Directory.Exists(path)) return BackboneSpec.FromPack(path, embedding, embeddingSize);
-        if (!File.Exists(path)) throw new ArgumentException($"Backbone {path} is neither a model pack folder nor an ONNX file.");
+        if (!File.Exists(path))
+            throw new ArgumentException(isDefault
+                ? $"The default backbone {path} does not exist here ({Path.GetFullPath(path)}): it is relative to the repository root; run from there or give --backbone PACK_DIR or FILE.onnx."
+                : $"Backbone {path} does not exist ({Path.GetFullPath(path)}); give a model pack folder or an ONNX file.");
         return BackboneSpec.MobileNetV2(path) with { EmbeddingTensor = embedding, EmbeddingSize = embeddingSize };
     }
 
