@@ -38,7 +38,7 @@ public class MergedModelTests
             dataset.Labels.ToDictionary(l => l, _ => 0.5f), 0, "test");
         using var model = ModelPack.Load(pack, new SessionFactory(new InferenceOptions(), NullLogger.Instance));
 
-        var merged = RunPack(model, labelled.Select(l => l.Path).ToList());
+        var merged = PackScores.Of(model, labelled.Select(l => l.Path).ToList());
         for (var i = 0; i < labelled.Count; i++)
         {
             var managed = head.Scores(embeddings[i]);
@@ -70,7 +70,7 @@ public class MergedModelTests
         PackExporter.ExportClassifier(pack, backbone, features, head, dataset.Labels, "mirror-test", "0.0.1", dataset.Labels.ToDictionary(l => l, _ => 0.5f), 0, "test");
         using var model = ModelPack.Load(pack, new SessionFactory(new InferenceOptions(), NullLogger.Instance));
 
-        var merged = RunPack(model, samples.Select(l => l.Path).ToList());
+        var merged = PackScores.Of(model, samples.Select(l => l.Path).ToList());
         var differsFromUnmirrored = 0;
         for (var i = 0; i < samples.Count; i++)
         {
@@ -98,20 +98,5 @@ public class MergedModelTests
         System.Text.Encoding.ASCII.GetString(merged).Should().Contain("fp32 standard-op rewrite");
         var act = () => Onnx.OnnxGraphEditor.ExposeTensors(backbone, [("no_such_tensor", 1)]);
         act.Should().Throw<ArgumentException>().WithMessage("*no_such_tensor*");
-    }
-
-    /// <summary>The exported pack's scores for the photos, in one batch, as the services preprocess them.</summary>
-    private static float[] RunPack(ModelPack model, IReadOnlyList<string> photos)
-    {
-        var decoder = new Cascade.Imaging.ImageDecoder();
-        var input = new float[model.InputElements * photos.Count];
-        for (var i = 0; i < photos.Count; i++)
-        {
-            using var image = decoder.Decode(File.ReadAllBytes(photos[i]), model.Resize);
-            model.Layout.Write(image, input.AsSpan(i * model.InputElements, model.InputElements));
-        }
-        var scores = new float[model.Classes * photos.Count];
-        model.Run(input, photos.Count, scores);
-        return scores;
     }
 }

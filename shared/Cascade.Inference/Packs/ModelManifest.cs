@@ -61,7 +61,14 @@ public sealed record ModelManifest
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(Name)) problems.Add("name is empty");
         if (string.IsNullOrWhiteSpace(Version)) problems.Add("version is empty");
-        if (Model.Sha256 is not { Length: 64 } || !Model.Sha256.All(Uri.IsHexDigit)) problems.Add("model.sha256 must be 64 hex digits");
+        if (!IsSha256(Model.Sha256)) problems.Add("model.sha256 must be 64 hex digits");
+        if (Model.Url is not null && !IsDownloadUrl(Model.Url)) problems.Add($"model.url '{Model.Url}' is not an absolute http(s) URL");
+        if (Model.DerivedFrom is { } derived)
+        {
+            if (!IsDownloadUrl(derived.Url)) problems.Add($"model.derivedFrom.url '{derived.Url}' is not an absolute http(s) URL");
+            if (!IsSha256(derived.Sha256)) problems.Add("model.derivedFrom.sha256 must be 64 hex digits");
+            if (string.IsNullOrWhiteSpace(derived.Recipe)) problems.Add("model.derivedFrom.recipe is empty");
+        }
         try
         {
             Input.ToResizeSpec().Validate();
@@ -101,15 +108,22 @@ public sealed record ModelManifest
         }
         if (problems.Count > 0) throw new ModelPackException($"{source}: {string.Join("; ", problems)}.");
     }
+
+    private static bool IsSha256(string? value) => value is { Length: 64 } && value.All(Uri.IsHexDigit);
+
+    public static bool IsDownloadUrl(string? value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
 }
 
 public sealed record ModelSource
 {
     public required string Sha256 { get; init; }
-    /// <summary>Canonical download URL; null when the model only comes from a local mirror (<c>--from DIR</c>).</summary>
+    /// <summary>Canonical download URL; null when the model is derived (<see cref="DerivedFrom"/>) or only comes from a local mirror (<c>--from DIR</c>).</summary>
     public string? Url { get; init; }
     /// <summary>File name to look for in a local mirror folder.</summary>
     public string? MirrorFileName { get; init; }
+    /// <summary>For a model that has no download of its own: the upstream file and the recipe that make it.</summary>
+    public DerivedModelSource? DerivedFrom { get; init; }
 }
 
 public enum TensorElement

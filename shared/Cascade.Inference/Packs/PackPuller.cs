@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 
 namespace Cascade.Inference.Packs;
@@ -7,15 +8,20 @@ public enum PullOutcome
     AlreadyPresent,
     Downloaded,
     Imported,
+    /// <summary>Made from its upstream file by the manifest's <c>derivedFrom</c> recipe.</summary>
+    Derived,
 }
 
 /// <summary>
 /// Installs packs into the model directory: the manifest from the catalog (the repo's <c>packs/</c>), the model
-/// from its canonical URL or from a local mirror folder, always checked against the manifest's sha256 and
-/// written atomically, so a failed or tampered download never leaves a usable-looking file.
+/// from its canonical URL, from a local mirror folder, or derived from an upstream file by a recipe; always
+/// checked against the manifest's sha256 and written atomically, so a failed or tampered download never leaves a
+/// usable-looking file.
 /// </summary>
-public sealed class PackPuller(string modelDirectory, HttpClient http, ILogger logger)
+public sealed class PackPuller(string modelDirectory, HttpClient http, ILogger logger, PackPullOptions? options = null)
 {
+    private readonly PackPullOptions options = options ?? new PackPullOptions();
+
     /// <summary>The catalog shipped with the application: <c>packs/</c> beside the executable.</summary>
     public static string DefaultCatalog => Path.Combine(AppContext.BaseDirectory, "packs");
 
@@ -45,31 +51,10 @@ public sealed class PackPuller(string modelDirectory, HttpClient http, ILogger l
         var temporary = $"{modelPath}.{Guid.NewGuid():N}.partial";
         try
         {
-            PullOutcome outcome;
-            await using (var output = File.Create(temporary))
-            {
-                if (mirror is not null)
-                {
-                    var source = Path.Combine(mirror, manifest.Model.MirrorFileName ?? ModelManifest.ModelFileName);
-                    if (!File.Exists(source)) throw new ModelPackException($"Pack {name}: {source} does not exist in the mirror folder.");
-                    await using var input = File.OpenRead(source);
-                    await input.CopyToAsync(output, cancellationToken);
-                    outcome = PullOutcome.Imported;
-                }
-                else
-                {
-                    var url = manifest.Model.Url ?? throw new ModelPackException($"Pack {name} has no download URL; import it with --from DIR.");
-                    logger.LogInformation("Downloading {Pack} from {Url}", name, url);
-                    using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-                    if (!response.IsSuccessStatusCode) throw new ModelPackException($"Pack {name}: GET {url} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
-                    await using var input = await response.Content.ReadAsStreamAsync(cancellationToken);
-                    await input.CopyToAsync(output, cancellationToken);
-                    outcome = PullOutcome.Downloaded;
-                }
-            }
+            var outcome = await FetchAsync(name, manifest.Model, mirror, temporary, cancellationToken);
             var actual = ModelPack.Sha256Of(temporary);
             if (!actual.Equals(manifest.Model.Sha256, StringComparison.OrdinalIgnoreCase))
-                throw new ModelPackException($"Pack {name}: the fetched model has sha256 {actual}, the manifest expects {manifest.Model.Sha256}; not installed.");
+                throw new ModelPackException($"Pack {name}: the {(outcome == PullOutcome.Derived ? "derived" : "fetched")} model has sha256 {actual}, the manifest expects {manifest.Model.Sha256}; not installed.");
             File.Move(temporary, modelPath, overwrite: true);
             return outcome;
         }
@@ -77,6 +62,68 @@ public sealed class PackPuller(string modelDirectory, HttpClient http, ILogger l
         {
             if (File.Exists(temporary)) File.Delete(temporary);
         }
+    }
+
+    /// <summary>Writes the model to <paramref name="temporary"/>: from the mirror folder when one is given, else from the network.</summary>
+    private async Task<PullOutcome> FetchAsync(string name, ModelSource source, string? mirror, string temporary, CancellationToken cancellationToken)
+    {
+        var derived = source.DerivedFrom;
+        if (mirror is not null)
+        {
+            var file = Path.Combine(mirror, source.MirrorFileName ?? ModelManifest.ModelFileName);
+            if (File.Exists(file))
+            {
+                File.Copy(file, temporary, overwrite: true);
+                return PullOutcome.Imported;
+            }
+            var upstream = derived?.MirrorFileName is { } upstreamName ? Path.Combine(mirror, upstreamName) : null;
+            if (upstream is null || !File.Exists(upstream))
+                throw new ModelPackException($"Pack {name}: {file} does not exist in the mirror folder{(upstream is null ? "" : $", nor does {upstream} to derive it from")}.");
+            await DeriveAsync(name, derived!, await File.ReadAllBytesAsync(upstream, cancellationToken), upstream, temporary, cancellationToken);
+            return PullOutcome.Derived;
+        }
+        if (source.Url is { } url)
+        {
+            await using var output = File.Create(temporary);
+            await DownloadAsync(name, url, output, cancellationToken);
+            return PullOutcome.Downloaded;
+        }
+        if (derived is null) throw new ModelPackException($"Pack {name} has no download URL and no derivedFrom; import it with --from DIR.");
+        using var buffer = new MemoryStream();
+        await DownloadAsync(name, derived.Url, buffer, cancellationToken);
+        await DeriveAsync(name, derived, buffer.ToArray(), derived.Url, temporary, cancellationToken);
+        return PullOutcome.Derived;
+    }
+
+    private async Task DownloadAsync(string name, string url, Stream output, CancellationToken cancellationToken)
+    {
+        var location = options.Resolve(url);
+        logger.LogInformation("Downloading {Pack} from {Url}", name, location);
+        using var response = await http.GetAsync(location, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode) throw new ModelPackException($"Pack {name}: GET {location} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+        await using var input = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await input.CopyToAsync(output, cancellationToken);
+    }
+
+    /// <summary>Checks the upstream file's sha256, then runs the recipe; the caller checks the output's.</summary>
+    private async Task DeriveAsync(string name, DerivedModelSource derived, byte[] upstream, string from, string temporary, CancellationToken cancellationToken)
+    {
+        var actual = Convert.ToHexStringLower(SHA256.HashData(upstream));
+        if (!actual.Equals(derived.Sha256, StringComparison.OrdinalIgnoreCase))
+            throw new ModelPackException($"Pack {name}: upstream file {from} has sha256 {actual}, derivedFrom expects {derived.Sha256}; not derived.");
+        var recipe = options.Derivations.FirstOrDefault(d => d.Recipe == derived.Recipe)
+            ?? throw new ModelPackException($"Pack {name}: unknown derivation recipe '{derived.Recipe}' (known: {string.Join(", ", options.Derivations.Select(d => d.Recipe).DefaultIfEmpty("none"))}).");
+        logger.LogInformation("Deriving {Pack} from {Upstream} with {Recipe}", name, from, recipe.Recipe);
+        byte[] model;
+        try
+        {
+            model = recipe.Derive(upstream);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ModelPackException($"Pack {name}: recipe {recipe.Recipe} cannot derive from {from}: {e.Message}", e);
+        }
+        await File.WriteAllBytesAsync(temporary, model, cancellationToken);
     }
 
     /// <summary>Checks an installed pack's model against its manifest.</summary>

@@ -43,8 +43,8 @@ public static class OnnxGraphEditor
         var input = features.LogitsTensor is null ? features.EmbeddingTensor : AppendZeroShotFeatures(graph, features);
         var weightName = Unique(graph, "cascade_head.weight");
         var biasName = Unique(graph, "cascade_head.bias");
-        graph.Initializer.Add(FloatTensor(weightName, [outputs, features.Size], weights));
-        graph.Initializer.Add(FloatTensor(biasName, [outputs], bias));
+        graph.Initializer.Add(OnnxTensorData.Float(weightName, [outputs, features.Size], weights));
+        graph.Initializer.Add(OnnxTensorData.Float(biasName, [outputs], bias));
         var gemm = AddNode(graph, "Gemm", [input, weightName, biasName], outputName);
         gemm.Attribute.Add(IntAttribute("transB", 1));
         ReplaceOutputs(graph, [(outputName, outputs)]);
@@ -198,15 +198,6 @@ public static class OnnxGraphEditor
         var valueInfo = graph.ValueInfo.Where(v => needed.Contains(v.Name)).ToList();
         graph.ValueInfo.Clear();
         graph.ValueInfo.Add(valueInfo);
-    }
-
-    private static TensorProto FloatTensor(string name, long[] dims, ReadOnlySpan<float> values)
-    {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
-        tensor.Dims.Add(dims);
-        // raw_data is little-endian, which every platform .NET runs ONNX Runtime on is.
-        tensor.RawData = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
-        return tensor;
     }
 
     private static string Unique(GraphProto graph, string name)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Cascade.Inference;
 using Cascade.Inference.Packs;
+using Cascade.Training.Derivations;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
@@ -9,6 +10,11 @@ namespace Cascade.Cli.Commands;
 /// <summary>`cascade models list | pull | verify`: the packs in the catalog and in the model directory.</summary>
 internal static class ModelsCommand
 {
+    public const string DownloadMirrorVariable = "CASCADE_MODEL_DOWNLOAD_MIRROR";
+
+    private static string SourceOf(ModelSource model) =>
+        model.Url ?? (model.DerivedFrom is { } derived ? $"{derived.Recipe} of {derived.Url}" : $"mirror: {model.MirrorFileName}");
+
     public static Command Create()
     {
         var modelDirectory = new Option<string>("--model-dir")
@@ -18,6 +24,11 @@ internal static class ModelsCommand
         };
         var catalog = new Option<string>("--catalog") { Description = "Folder of pack manifests to install", DefaultValueFactory = _ => PackPuller.DefaultCatalog };
         var from = new Option<string?>("--from") { Description = "Import model files from this local folder instead of downloading" };
+        var downloadMirror = new Option<string?>("--download-mirror")
+        {
+            Description = $"Fetch https://host/path as URL/host/path (an artifact proxy; default ${DownloadMirrorVariable}); sha256 checks are unchanged",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(DownloadMirrorVariable) is { Length: > 0 } value ? value : null,
+        };
         var names = new Argument<string[]>("packs") { Description = "Packs to pull (default: all in the catalog)", Arity = ArgumentArity.ZeroOrMore };
 
         var list = new Command("list", "List catalog packs and what is installed") { modelDirectory, catalog };
@@ -30,44 +41,46 @@ internal static class ModelsCommand
                 var packDir = Path.Combine(dir, name);
                 var installed = File.Exists(Path.Combine(packDir, ModelManifest.ModelFileName)) ? "yes" : "no";
                 var roles = string.Join("+", new[] { manifest.Gate is null ? null : "gate", manifest.Classifier is null ? null : "classifier" }.OfType<string>());
-                table.AddRow(name, manifest.Version, roles, installed, Markup.Escape(manifest.Model.Url ?? $"mirror: {manifest.Model.MirrorFileName}"));
+                table.AddRow(name, manifest.Version, roles, installed, Markup.Escape(SourceOf(manifest.Model)));
             }
             AnsiConsole.Write(table);
             return 0;
         });
 
-        var pull = new Command("pull", "Install packs: fetch each model from its URL (or --from DIR) and verify its sha256") { modelDirectory, catalog, from, names };
+        var pull = new Command("pull", "Install packs: fetch each model from its URL (or --from DIR) and verify its sha256") { modelDirectory, catalog, from, downloadMirror, names };
         pull.SetAction(async (result, cancellationToken) =>
         {
             var mirror = result.GetValue(from);
-            if (mirror is not null && !Directory.Exists(mirror))
-            {
-                Console.Error.WriteLine($"--from: folder {mirror} does not exist.");
-                return 2;
-            }
+            // Usage errors are thrown: CommandErrors makes each one `error:` line and exit code 2.
+            if (mirror is not null && !Directory.Exists(mirror)) throw new ArgumentException($"--from: folder {mirror} does not exist.");
+            var downloadMirrorUrl = result.GetValue(downloadMirror);
+            if (downloadMirrorUrl is not null && !ModelManifest.IsDownloadUrl(downloadMirrorUrl))
+                throw new ArgumentException($"--download-mirror / ${DownloadMirrorVariable}: '{downloadMirrorUrl}' is not an absolute http(s) URL.");
+            var error = result.InvocationConfiguration.Error;
             using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
-            var puller = new PackPuller(result.GetValue(modelDirectory)!, http, loggers.CreateLogger<PackPuller>());
+            var options = new PackPullOptions
+            {
+                Derivations = ModelDerivations.All,
+                DownloadMirror = downloadMirrorUrl is null ? null : new Uri(downloadMirrorUrl),
+            };
+            var puller = new PackPuller(result.GetValue(modelDirectory)!, http, loggers.CreateLogger<PackPuller>(), options);
             var wanted = result.GetValue(names) ?? [];
             var catalogPacks = PackPuller.ReadCatalog(result.GetValue(catalog)!);
             var unknown = wanted.Except(catalogPacks.Select(p => p.Name)).ToList();
-            if (unknown.Count > 0)
-            {
-                Console.Error.WriteLine($"Not in the catalog: {string.Join(", ", unknown)}.");
-                return 2;
-            }
+            if (unknown.Count > 0) throw new ArgumentException($"Not in the catalog: {string.Join(", ", unknown)}.");
             var failures = 0;
             foreach (var (name, manifest) in catalogPacks.Where(p => wanted.Length == 0 || wanted.Contains(p.Name)))
             {
                 try
                 {
                     var outcome = await puller.PullAsync(name, manifest, mirror, cancellationToken);
-                    Console.WriteLine($"{name}: {outcome switch { PullOutcome.AlreadyPresent => "already installed", PullOutcome.Imported => "imported", _ => "downloaded" }} (sha256 ok)");
+                    Console.WriteLine($"{name}: {outcome switch { PullOutcome.AlreadyPresent => "already installed", PullOutcome.Imported => "imported", PullOutcome.Derived => $"derived by {manifest.Model.DerivedFrom!.Recipe}", _ => "downloaded" }} (sha256 ok)");
                 }
                 catch (Exception e) when (e is ModelPackException or HttpRequestException or IOException)
                 {
                     failures++;
-                    Console.Error.WriteLine($"{name}: {e.Message}");
+                    await error.WriteLineAsync($"{name}: {e.Message}");
                 }
             }
             return failures == 0 ? 0 : 1;
