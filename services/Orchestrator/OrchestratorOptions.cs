@@ -20,6 +20,8 @@ public sealed record OrchestratorOptions
     public TimeSpan ClassifyTimeout { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>How often a caller waiting for a result re-reads the store, in case the result's notification was lost.</summary>
     public TimeSpan ResultPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>Submissions in flight (all orchestrators together) beyond which new ones are refused with OVERLOADED (429 / RESOURCE_EXHAUSTED).</summary>
+    public int MaxInFlight { get; init; } = 10_000;
     /// <summary>Results a <c>WatchResults</c> stream may fall behind before it is ended.</summary>
     public int WatchBuffer { get; init; } = 1000;
     /// <summary>Limits of the stage-answer endpoint (every gate and classifier answer passes through it).</summary>
@@ -34,6 +36,7 @@ public sealed record OrchestratorOptions
         if (MaxImageBytes < 1) throw new ArgumentException($"{Section}:MaxImageBytes must be positive, was {MaxImageBytes}.");
         if (ClassifyTimeout <= TimeSpan.Zero) throw new ArgumentException($"{Section}:ClassifyTimeout must be positive, was {ClassifyTimeout}.");
         if (ResultPollInterval <= TimeSpan.Zero) throw new ArgumentException($"{Section}:ResultPollInterval must be positive, was {ResultPollInterval}.");
+        if (MaxInFlight < 1) throw new ArgumentException($"{Section}:MaxInFlight must be at least 1, was {MaxInFlight}.");
         if (WatchBuffer < 1) throw new ArgumentException($"{Section}:WatchBuffer must be at least 1, was {WatchBuffer}.");
     }
 }

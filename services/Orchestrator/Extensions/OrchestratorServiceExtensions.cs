@@ -25,6 +25,7 @@ public static class OrchestratorServiceExtensions
         services.AddSingleton<SubmissionStateMachine>();
         services.AddSingleton<ResultSubscriptions>();
         services.AddSingleton<SubmissionProgress>();
+        services.AddSingleton<InFlightLimit>();
         services.AddSingleton<SubmissionService>();
         services.AddSingleton<AmqpRefusalFilter>();
         services.AddSingleton<AnswerListening>();

@@ -20,8 +20,8 @@ public static class SubmissionEndpoints
     public static IEndpointRouteBuilder MapSubmissionEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").AddEndpointFilter(ProblemsFromErrorsAsync);
-        // Waits for the final result unless ?wait=false, which answers 202 like /submissions. An image the cascade
-        // cannot use is an error, as in gRPC's Classify, not a 200 with state FAILED.
+        // Waits for the final result unless ?wait=false, which answers 202 like /submissions. Failures the caller
+        // can act on are errors, as in gRPC's Classify (CallerErrors), not a 200 with state FAILED.
         // The wait is bounded by Orchestrator:ClassifyTimeout, which the stages also get as the caller's deadline.
         api.MapPost("/classify", async (HttpContext http, SubmissionService submissions, OrchestratorOptions options, TimeProvider time, bool? wait, CancellationToken ct) =>
         {
@@ -40,8 +40,7 @@ public static class SubmissionEndpoints
                 throw new CascadeException(ErrorKind.DeadlineExceeded, ErrorCodes.DeadlineExceeded,
                     $"No result within {options.ClassifyTimeout.TotalSeconds:0.###} s (Orchestrator:ClassifyTimeout); it stays queryable at /api/v1/results/{id}.");
             }
-            if (result.Status == SubmissionStatus.Failed && ErrorCodes.IsImageError(result.ErrorCode))
-                throw new CascadeException(ErrorKind.InvalidInput, result.ErrorCode!, result.ErrorMessage ?? result.ErrorCode!);
+            CallerErrors.ThrowIfCallersError(result);
             return Json(result.ToMessage());
         });
         api.MapPost("/submissions", async (HttpContext http, SubmissionService submissions, OrchestratorOptions options, CancellationToken ct) =>

@@ -19,9 +19,7 @@ public sealed class OrchestratorGrpcService(SubmissionService submissions) : V1.
     {
         var id = await StartAsync(request, context);
         var result = await submissions.WaitForResultAsync(id, context.CancellationToken);
-        // An image the stages refused is the caller's error, as in a direct stage call.
-        if (result.Status == SubmissionStatus.Failed && ErrorCodes.IsImageError(result.ErrorCode))
-            throw new CascadeException(ErrorKind.InvalidInput, result.ErrorCode!, result.ErrorMessage ?? result.ErrorCode!);
+        CallerErrors.ThrowIfCallersError(result);
         return result.ToMessage();
     }
 

@@ -113,6 +113,13 @@ public sealed class SubmissionStore(IDbContextFactory<SubmissionsDbContext> cont
             .OrderBy(s => s.Deadline).Select(s => s.Id).Take(limit).ToListAsync(cancellationToken));
     }
 
+    /// <summary>Submissions in flight, whichever orchestrator took them.</summary>
+    public async Task<int> CountInFlightAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await OpenAsync(cancellationToken);
+        return await Guard(() => db.Submissions.CountAsync(s => s.Status == SubmissionStatus.Gating || s.Status == SubmissionStatus.Classifying, cancellationToken));
+    }
+
     /// <summary>The most recently finished submissions, newest first.</summary>
     public async Task<IReadOnlyList<SubmissionRecord>> RecentAsync(int count, CancellationToken cancellationToken = default)
     {

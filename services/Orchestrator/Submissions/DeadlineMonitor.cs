@@ -4,7 +4,7 @@ using Cascade.Orchestrator.Store;
 namespace Cascade.Orchestrator.Submissions;
 
 /// <summary>
-/// Stage timeouts, as state transitions in the store rather than messages: every tick, overdue submissions are
+/// Stage timeouts (and, on the same tick, the in-flight count the front doors admit by), as state transitions in the store rather than messages: every tick, overdue submissions are
 /// timed out compare-and-set, each re-checked in its current state, so a timeout fires at most once per
 /// submission whichever orchestrator sees it, and nothing floods the broker. Nothing times out while this
 /// orchestrator is not taking answers, nor for one stage timeout after it starts again: answers that queued
@@ -17,6 +17,7 @@ public sealed class DeadlineMonitor(
     SubmissionProgress progress,
     SubmissionStateMachine machine,
     AnswerListening listening,
+    InFlightLimit limit,
     OrchestratorOptions options,
     TimeProvider time,
     ILogger<DeadlineMonitor> logger) : BackgroundService
@@ -41,6 +42,7 @@ public sealed class DeadlineMonitor(
 
     private async Task ScanAsync(CancellationToken cancellationToken)
     {
+        limit.Refresh(await store.CountInFlightAsync(cancellationToken).ConfigureAwait(false));
         var now = time.GetUtcNow();
         if (listening.Since is not { } since || since + options.StageTimeout > now) return;
         foreach (var id in await store.OverdueAsync(now, BatchSize, cancellationToken).ConfigureAwait(false))

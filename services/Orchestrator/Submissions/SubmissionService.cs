@@ -26,6 +26,7 @@ public sealed class SubmissionService(
     IMessageDataRepository images,
     IDeletableClaimChecks claimChecks,
     BusOptions busOptions,
+    InFlightLimit limit,
     OrchestratorOptions options,
     TimeProvider time)
 {
@@ -45,11 +46,13 @@ public sealed class SubmissionService(
         if (clientRequestId is not null && await store.FindAsync(id, cancellationToken).ConfigureAwait(false) is { } known)
             return await ResubmittedAsync(known, sha256, replyTo, cancellationToken).ConfigureAwait(false);
 
+        limit.Admit();
         var traceId = Activity.Current?.TraceId ?? ActivityTraceId.CreateRandom();
-        var claimCheck = await images.PutBytes(image.ToArray(), busOptions.MessageData.TimeToLive, cancellationToken).ConfigureAwait(false);
+        MessageData<byte[]>? claimCheck = null;
         SubmissionRecord? existing;
         try
         {
+            claimCheck = await images.PutBytes(image.ToArray(), busOptions.MessageData.TimeToLive, cancellationToken).ConfigureAwait(false);
             existing = await store.AddAsync(machine.Start(new SubmissionRecord
             {
                 Id = id,
@@ -67,11 +70,13 @@ public sealed class SubmissionService(
         }
         catch
         {
-            claimChecks.DeleteIfOwned(claimCheck.Address);
+            limit.Release();
+            if (claimCheck is not null) claimChecks.DeleteIfOwned(claimCheck.Address);
             throw;
         }
         if (existing is not null)
         {
+            limit.Release();
             claimChecks.DeleteIfOwned(claimCheck.Address);
             return await ResubmittedAsync(existing, sha256, replyTo, cancellationToken).ConfigureAwait(false);
         }
