@@ -32,7 +32,7 @@ public sealed class AmqpLoadClient(string host, int port, string replyQueue) : I
         TopologyRecoveryEnabled = false,
         ClientProvidedName = $"cascade-fault-load {replyQueue}",
     };
-    // One connection, one channel; publishing and reconnecting take turns.
+    // One connection, one channel; reconnecting (and republishing) holds the turn, publishes in between share the channel.
     private readonly SemaphoreSlim _turn = new(1, 1);
     private readonly ConcurrentDictionary<string, byte[]> _published = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<AmqpResult>> _results = new();
@@ -67,6 +67,8 @@ public sealed class AmqpLoadClient(string host, int port, string replyQueue) : I
         await EnsureSubmissionsQueueAsync(cancellationToken);
         try
         {
+            // Each publish waits for its confirm on its own, so a slow broker does not slow the rate down.
+            var publishes = new List<Task>();
             for (var i = 0; i < submissions.Count; i++)
             {
                 var due = TimeSpan.FromSeconds(i / perSecond) - watch.Elapsed;
@@ -78,16 +80,16 @@ public sealed class AmqpLoadClient(string host, int port, string replyQueue) : I
                     imageBase64 = Convert.ToBase64String(submission.Image),
                     replyTo = replyQueue,
                 });
-                await PublishAsync(submission.ClientRequestId, body, run.Token);
-                Interlocked.Increment(ref _publishedCount);
+                publishes.Add(PublishAsync(submission.ClientRequestId, body, run.Token));
             }
+            await Task.WhenAll(publishes);
 
             run.CancelAfter(answerWithin);
             while (submissions.Any(s => !HasFinal(s.ClientRequestId)))
             {
                 await Task.Delay(250, run.Token);
                 // A connection lost while waiting: reconnect, which republishes what is unanswered.
-                await WithTurnAsync(async () => await ChannelAsync(run.Token));
+                await WithTurnAsync(() => ChannelAsync(run.Token));
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -111,51 +113,54 @@ public sealed class AmqpLoadClient(string host, int port, string replyQueue) : I
         }
     });
 
-    private Task PublishAsync(string id, byte[] body, CancellationToken cancellationToken) => WithTurnAsync(async () =>
+    private async Task PublishAsync(string id, byte[] body, CancellationToken cancellationToken)
     {
         // Recorded first, so that a reconnect while this publish is under way republishes it.
         _published[id] = body;
+        int? failedOn = null;
         while (true)
         {
-            var (channel, republishedAll) = await ChannelAsync(cancellationToken);
-            if (republishedAll) return;
+            var (channel, connection) = await WithTurnAsync(() => ChannelAsync(cancellationToken));
+            // Every reconnect republishes what is unanswered, this one included.
+            if (connection > failedOn) break;
             try
             {
                 await PublishOnceAsync(channel, body, cancellationToken);
-                return;
+                break;
             }
             catch (Exception e) when (IsConnectionFailure(e, cancellationToken))
             {
-                await CloseAsync();
+                failedOn = connection;
+                await WithTurnAsync(() => CloseAsync(channel));
             }
         }
-    });
+        Interlocked.Increment(ref _publishedCount);
+    }
 
     /// <summary>
-    /// The open channel, connecting (with retries until cancelled) when there is none; after a reconnect every
-    /// published id without a final result is published again (true: that happened).
+    /// The open channel and the number of its connection, connecting (with retries until cancelled) when there is
+    /// none; after a reconnect every published id without a final result is published again.
     /// </summary>
-    private async Task<(IChannel Channel, bool RepublishedAll)> ChannelAsync(CancellationToken cancellationToken)
+    private async Task<(IChannel Channel, int Connection)> ChannelAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
-            if (_channel is { IsOpen: true } open) return (open, false);
-            await CloseAsync();
+            if (_channel is { IsOpen: true } open) return (open, _connections);
+            await CloseAsync(_channel);
             try
             {
                 var channel = await ConnectAsync(cancellationToken);
-                if (_connections++ == 0) return (channel, false);
-                foreach (var (id, body) in _published)
+                if (++_connections > 1)
                 {
-                    if (HasFinal(id)) continue;
-                    await PublishOnceAsync(channel, body, cancellationToken);
-                    _republished++;
+                    var unanswered = _published.Where(p => !HasFinal(p.Key)).ToList();
+                    await Task.WhenAll(unanswered.Select(p => PublishOnceAsync(channel, p.Value, cancellationToken)));
+                    _republished += unanswered.Count;
                 }
-                return (channel, true);
+                return (channel, _connections);
             }
             catch (Exception e) when (IsConnectionFailure(e, cancellationToken))
             {
-                await CloseAsync();
+                await CloseAsync(_channel);
                 await Task.Delay(500, cancellationToken);
             }
         }
@@ -251,16 +256,19 @@ public sealed class AmqpLoadClient(string host, int port, string replyQueue) : I
         PublishReturnException => false, // unroutable: no queue, not a connection problem
         OperationCanceledException => !cancellationToken.IsCancellationRequested, // the publish timeout
         AlreadyClosedException or OperationInterruptedException or BrokerUnreachableException or ConnectFailureException or PublishException => true,
-        IOException or SocketException => true,
+        // A channel closed by another publish's reconnect.
+        IOException or SocketException or ObjectDisposedException => true,
         _ => false,
     };
 
-    private async Task WithTurnAsync(Func<Task> action)
+    private async Task WithTurnAsync(Func<Task> action) => await WithTurnAsync(async () => { await action(); return true; });
+
+    private async Task<T> WithTurnAsync<T>(Func<Task<T>> action)
     {
         await _turn.WaitAsync();
         try
         {
-            await action();
+            return await action();
         }
         finally
         {
@@ -268,8 +276,13 @@ public sealed class AmqpLoadClient(string host, int port, string replyQueue) : I
         }
     }
 
-    private async Task CloseAsync()
+    /// <summary>
+    /// Closes the current connection if <paramref name="broken"/> is still its channel (a reconnect may have replaced
+    /// it); null closes a connection whose channel was never made.
+    /// </summary>
+    private async Task CloseAsync(IChannel? broken)
     {
+        if (broken != _channel) return;
         var (connection, channel) = (_connection, _channel);
         (_connection, _channel) = (null, null);
         try
@@ -291,7 +304,7 @@ public sealed class AmqpLoadClient(string host, int port, string replyQueue) : I
     public async ValueTask DisposeAsync()
     {
         await _turn.WaitAsync();
-        await CloseAsync();
+        await CloseAsync(_channel);
         _turn.Dispose();
     }
 }

@@ -29,7 +29,7 @@ public sealed record AmqpLoadReport
     public override string ToString()
     {
         var text = new StringBuilder();
-        text.AppendLine($"submitted {Submitted} in {Elapsed.TotalSeconds:0.0} s (republished {Republished} after {Reconnects} reconnects)");
+        text.AppendLine($"{Submitted} submissions, the run over in {Elapsed.TotalSeconds:0.0} s (republished {Republished} after {Reconnects} reconnects)");
         text.AppendLine($"final states: {string.Join(", ", States.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value}"))}; not final {NotFinal}; identical copies {RepeatedCopies}");
         text.AppendLine($"never answered: {NeverAnswered.Count}{Examples(NeverAnswered)}");
         text.AppendLine($"duplicate final results: {Duplicates.Count}{Examples(Duplicates.Take(5).Select(d => $"{d.Key}: {string.Join(" / ", d.Value)}").ToList())}");
