@@ -95,10 +95,20 @@ public sealed class FaultTests(ITestOutputHelper output)
             output.WriteLine($"{scenario}: warmed up at {watch.Elapsed.TotalSeconds:0.0} s");
             await using var client = new AmqpLoadClient(FaultStack.BrokerHost, stack.BrokerPort, $"faults.{scenario}.replies");
             var submissions = Photos.Value.Select((photo, i) => new AmqpSubmission($"{scenario}-{runId}-{i:D3}", photo)).ToList();
-            var load = client.RunAsync(submissions, PerSecond, AnswerWithin, limit.Token);
-            await client.WhenPublished(FaultAfter, load);
-            output.WriteLine($"{scenario}: after {FaultAfter} submissions: {await fault(stack, processes)}");
-            report = await load;
+            using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(limit.Token);
+            var load = client.RunAsync(submissions, PerSecond, AnswerWithin, stopLoad.Token);
+            try
+            {
+                await client.WhenPublished(FaultAfter, load);
+                output.WriteLine($"{scenario}: after {FaultAfter} submissions: {await fault(stack, processes)}");
+                report = await load;
+            }
+            finally
+            {
+                // A fault that failed leaves the load running: stop it before its client goes.
+                await stopLoad.CancelAsync();
+                await load.ContinueWith(_ => { }, TaskScheduler.Default);
+            }
             output.WriteLine($"{scenario} ({watch.Elapsed.TotalSeconds:0} s in all):\n{report}");
 
             using (new AssertionScope())
