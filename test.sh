@@ -9,7 +9,7 @@ source scripts/lib/docker-engine.sh
 start_docker_engine
 trap stop_docker_engine EXIT
 # No Ryuk here (its image is on Docker Hub): the fixtures label their containers and remove them themselves.
-export TESTCONTAINERS_RYUK_DISABLED=true CASCADE_RABBITMQ_IMAGE=cascade/rabbitmq:local
+export TESTCONTAINERS_RYUK_DISABLED=true CASCADE_RABBITMQ_IMAGE=cascade/rabbitmq:local CASCADE_POSTGRES_IMAGE=cascade/postgres:local
 (cd tests && npm ci --no-audit --no-fund)
 dotnet build Cascade.sln -c Release
 dotnet tools/Cascade.Cli/bin/Release/net10.0/cascade.dll models pull --from ../shared/models

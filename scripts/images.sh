@@ -3,6 +3,7 @@
 #   local/debian:bookworm       a minimal Debian 12 made with debootstrap from the apt mirror this machine uses,
 #                               built once and cached with `docker save` in $CASCADE_IMAGE_CACHE
 #   cascade/rabbitmq:local      Debian's rabbitmq-server (deploy/rabbitmq/Dockerfile)
+#   cascade/postgres:local      Debian's postgresql-15 (deploy/postgres/Dockerfile), env like the official image
 #   cascade/gate:local, cascade/classifier:local, cascade/orchestrator:local
 #                               services/*/Dockerfile, target `prebuilt`: a self-contained `dotnet publish` made
 #                               here (the SDK image cannot be pulled) is copied onto the Debian base
@@ -71,6 +72,7 @@ start_docker_engine
 trap stop_docker_engine EXIT
 base_image
 docker build -q -t cascade/rabbitmq:local --build-arg BASE_IMAGE="$base" deploy/rabbitmq
+docker build -q -t cascade/postgres:local --build-arg BASE_IMAGE="$base" deploy/postgres
 # Debian's engine has no BuildKit here (the CLI warns that the legacy builder is deprecated): that is fine, as
 # the `prebuilt` stage comes before the SDK stage, so no builder ever needs the SDK image.
 for service in "${services[@]}"; do

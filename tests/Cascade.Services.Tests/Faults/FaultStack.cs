@@ -1,0 +1,152 @@
+using Cascade.Services.Tests.Fixtures;
+
+namespace Cascade.Services.Tests.Faults;
+
+/// <summary>
+/// Everything one fault scenario runs on, its own so that a fault disturbs no other test: a RabbitMQ container
+/// (<see cref="ContainerBroker"/>, started while the services load their models), a fresh PostgreSQL database (<see cref="TestDatabase"/>), a claim-check folder
+/// and a log folder, and the services as separate processes (<see cref="ServiceProcess"/>) from their build
+/// folders. Disposing kills every process and removes the broker and the database; the logs stay when
+/// <see cref="KeepLogs"/> was called (a failed scenario).
+/// </summary>
+public sealed class FaultStack : IAsyncDisposable
+{
+    /// <summary>
+    /// The orchestrators' stage timeout, set explicitly so the scenarios can time their faults against it: twice the
+    /// 10 s default, as restarting a service (a new process loading its model) took 7-10 s on the shared 2-core
+    /// machines, and "restarted within the stage timeout" is the condition the scenarios test.
+    /// </summary>
+    public static readonly TimeSpan StageTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan ReadyWithin = TimeSpan.FromSeconds(90);
+
+    private readonly List<ServiceProcess> _processes = [];
+    private readonly Dictionary<CascadeService, int> _started = [];
+    private readonly Task<ContainerBroker> _broker;
+    private readonly TestDatabase _database;
+    private readonly string _directory;
+    private bool _keepLogs;
+
+    private FaultStack(Task<ContainerBroker> broker, int brokerPort, TestDatabase database, string connectionString, string directory)
+    {
+        (_broker, BrokerPort, _database, DatabaseConnectionString, _directory) = (broker, brokerPort, database, connectionString, directory);
+        Directory.CreateDirectory(ClaimChecks);
+        Directory.CreateDirectory(Logs);
+    }
+
+    /// <summary>The broker, once <see cref="StartAsync(CascadeService[])"/> has returned.</summary>
+    public ContainerBroker Broker => _broker.IsCompletedSuccessfully ? _broker.Result : throw new InvalidOperationException("The broker has not started.");
+    /// <summary>Where the services and the load client reach the broker: its container's port, published on this machine.</summary>
+    public static string BrokerHost => "127.0.0.1";
+    public int BrokerPort { get; }
+    public string DatabaseConnectionString { get; }
+    public string Logs => Path.Combine(_directory, "logs");
+    private string ClaimChecks => Path.Combine(_directory, "claim-checks");
+
+    /// <summary>Creates the scenario's database and starts its broker, without waiting for the broker.</summary>
+    public static async Task<FaultStack> StartAsync(string scenario)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "cascade-tests", "faults", $"{scenario}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("n")[..6]}");
+        var database = await TestDatabase.Instance;
+        var connectionString = await database.CreateDatabaseAsync($"faults_{scenario}");
+        // A host port chosen here, so the services can start (and load their models) while the broker starts:
+        // they connect once it is up.
+        var brokerPort = LoopbackPorts.Free();
+        return new FaultStack(ContainerBroker.StartAsync(brokerPort), brokerPort, database, connectionString, directory);
+    }
+
+    /// <summary>Starts one process of each given service at once and waits until the broker and all of them are ready.</summary>
+    public async Task<IReadOnlyList<ServiceProcess>> StartAsync(params CascadeService[] services)
+    {
+        var processes = services.Select(Start).ToList();
+        await _broker;
+        await Task.WhenAll(processes.Select(p => p.WaitUntilReadyAsync(ReadyWithin)));
+        return processes;
+    }
+
+    /// <summary>Starts the service that <paramref name="process"/> ran, under the same name and log, and waits until it is ready.</summary>
+    public async Task<ServiceProcess> RestartAsync(ServiceProcess process, CascadeService service)
+    {
+        var again = Launch(service, process.Name);
+        await again.WaitUntilReadyAsync(ReadyWithin);
+        return again;
+    }
+
+    public void KeepLogs() => _keepLogs = true;
+
+    /// <summary>The end of every process's log, for a failure message.</summary>
+    public string Tails() =>
+        $"logs in {Logs}\n" + string.Join("\n", _processes.DistinctBy(p => p.Name).Select(p => p.Tail()));
+
+    private ServiceProcess Start(CascadeService service)
+    {
+        var number = _started[service] = _started.GetValueOrDefault(service) + 1;
+        return Launch(service, $"{service.ToString().ToLowerInvariant()}-{number}");
+    }
+
+    private ServiceProcess Launch(CascadeService service, string name)
+    {
+        var process = ServiceProcess.Start(name, Dll(service), Logs, Settings(service));
+        _processes.Add(process);
+        return process;
+    }
+
+    private Dictionary<string, string> Settings(CascadeService service)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Bus__Transport"] = "RabbitMq",
+            ["Bus__RabbitMq__Host"] = BrokerHost,
+            ["Bus__RabbitMq__Port"] = BrokerPort.ToString(),
+            ["Bus__MessageData__Path"] = ClaimChecks,
+            ["Inference__ModelDirectory"] = SharedAssets.ModelDirectory,
+            // Four services share two cores: one ONNX Runtime thread each keeps them from fighting.
+            ["Inference__IntraOpThreads"] = "1",
+            ["Logging__LogLevel__Default"] = "Information",
+            // Not every /health/ready poll.
+            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
+        };
+        if (service == CascadeService.Orchestrator)
+        {
+            settings["Orchestrator__StageTimeout"] = StageTimeout.ToString();
+            settings["Orchestrator__Store__Provider"] = "Postgres";
+            settings["ConnectionStrings__Submissions"] = DatabaseConnectionString;
+        }
+        return settings;
+    }
+
+    /// <summary>The service's build output for the configuration these tests were built in (bin/Release/net10.0 by test.sh).</summary>
+    private static string Dll(CascadeService service)
+    {
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var (configuration, framework) = (testOutput.Parent!.Name, testOutput.Name);
+        return Path.Combine(SharedAssets.RepoRoot, "services", service.ToString(), "bin", configuration, framework, $"Cascade.{service}.dll");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes) process.Kill();
+        foreach (var process in _processes) await process.DisposeAsync();
+        try
+        {
+            await (await _broker).DisposeAsync();
+        }
+        catch (Exception e) when (!_broker.IsCompletedSuccessfully)
+        {
+            OwnedContainers.Report($"the scenario's broker did not start: {e.Message}");
+        }
+        try
+        {
+            await _database.DropDatabaseAsync(DatabaseConnectionString);
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            OwnedContainers.Report($"could not drop the scenario's database: {e.Message}");
+        }
+        if (_keepLogs)
+        {
+            OwnedContainers.Report($"fault scenario logs kept in {Logs}");
+            Directory.Delete(ClaimChecks, recursive: true);
+        }
+        else Directory.Delete(_directory, recursive: true);
+    }
+}
