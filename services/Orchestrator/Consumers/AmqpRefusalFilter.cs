@@ -38,14 +38,20 @@ public sealed class AmqpRefusalFilter(TimeProvider time, ILogger<AmqpRefusalFilt
         if (!sendersMistake || (address.ReplyTo is null && address.ClientRequestId is null)) await next.Send(context).ConfigureAwait(false);
     }
 
-    private static (string Code, string Message, bool SendersMistake) Describe(Exception exception) => exception.GetBaseException() switch
+    private static (string Code, string Message, bool SendersMistake) Describe(Exception exception) =>
+        Find<CascadeException>(exception) is { } cascade
+            ? (cascade.ErrorCode, cascade.Message, cascade.Kind is ErrorKind.InvalidInput or ErrorKind.Conflict)
+            : Find<JsonException>(exception) is { } json
+                ? (ErrorCodes.InvalidMessage, $"The message is not a submission {{\"clientRequestId\": string, \"imageBase64\": string, \"replyTo\": string}}: {json.Message}", true)
+                : ("INTERNAL", $"The submission could not be taken: {exception.GetBaseException().Message}", false);
+
+    /// <summary>The exception or the first of its inner ones of type <typeparamref name="T"/> (MassTransit wraps what the deserializer threw).</summary>
+    public static T? Find<T>(Exception? exception) where T : Exception
     {
-        CascadeException { Kind: ErrorKind.InvalidInput or ErrorKind.Conflict } e => (e.ErrorCode, e.Message, true),
-        CascadeException e => (e.ErrorCode, e.Message, false),
-        JsonException or FormatException =>
-            (ErrorCodes.InvalidMessage, $"The message is not a submission {{\"clientRequestId\": string, \"imageBase64\": string, \"replyTo\": string}}: {exception.GetBaseException().Message}", true),
-        _ => ("INTERNAL", $"The submission could not be taken: {exception.GetBaseException().Message}", false),
-    };
+        for (; exception is not null; exception = exception.InnerException)
+            if (exception is T found) return found;
+        return null;
+    }
 
     public void Probe(ProbeContext context) => context.CreateFilterScope("amqp-refusal");
 }

@@ -31,7 +31,7 @@ public sealed class AmqpSubmissionConsumerDefinition : ConsumerDefinition<AmqpSu
             // The sender's mistakes are answered at once; the store or bus being away is retried.
             r.Ignore<CascadeException>(e => e.Kind != ErrorKind.Unavailable);
             // A body that does not deserialize (MassTransit wraps the JSON error) will not on a retry either.
-            r.Ignore<Exception>(e => e.GetBaseException() is System.Text.Json.JsonException);
+            r.Ignore<Exception>(e => AmqpRefusalFilter.Find<System.Text.Json.JsonException>(e) is not null);
             r.Intervals(100, 500, 2000, 5000);
         });
         var refusals = context.GetRequiredService<AmqpRefusalFilter>();

@@ -33,6 +33,8 @@ public static class StoreExtensions
                 AddSqlite(services, memory);
                 break;
         }
+        // EF Core logs every command at Information: several per submission, which would drown the service's own logs.
+        services.AddLogging(logging => logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning));
         services.AddSingleton(new StoreSchema.Provider(options.Provider));
         services.AddHostedService<StoreSchema>();
         services.AddSingleton<OutboxQueue>();

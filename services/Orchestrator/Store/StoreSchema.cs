@@ -57,19 +57,13 @@ public sealed class StoreSchema(IDbContextFactory<SubmissionsDbContext> contexts
         }
     }
 
-    private static async Task<bool> TablesExistAsync(SubmissionsDbContext db, CancellationToken cancellationToken)
+    /// <summary>Asked of the catalog, not by querying the tables: a failing query would log an error at every first start.</summary>
+    private async Task<bool> TablesExistAsync(SubmissionsDbContext db, CancellationToken cancellationToken)
     {
-        try
-        {
-            await db.Submissions.AnyAsync(cancellationToken);
-            await db.Outbox.AnyAsync(cancellationToken);
-            return true;
-        }
-        catch (DbException)
-        {
-            // Missing tables, or no database at all: then creating them fails too, and the start retries.
-            return false;
-        }
+        var count = provider.Name == StoreProvider.Postgres
+            ? db.Database.SqlQueryRaw<int>("SELECT COUNT(*)::int AS \"Value\" FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('submissions', 'outbox')")
+            : db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name IN ('submissions', 'outbox')");
+        return await count.SingleAsync(cancellationToken) == 2;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -19,6 +19,12 @@ public sealed class SubmissionStore(IDbContextFactory<SubmissionsDbContext> cont
     public static readonly TimeSpan WriterLease = TimeSpan.FromSeconds(10);
     private const int MaxConflictRetries = 20;
 
+    /// <summary>
+    /// Now, to the millisecond the store keeps: a result read back from the store and the one handed to waiters at
+    /// once must be equal.
+    /// </summary>
+    public DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+
     public async Task<SubmissionRecord?> FindAsync(Guid id, CancellationToken cancellationToken = default)
     {
         await using var db = await OpenAsync(cancellationToken);
@@ -58,7 +64,7 @@ public sealed class SubmissionStore(IDbContextFactory<SubmissionsDbContext> cont
             await using var db = await OpenAsync(cancellationToken);
             var submission = await Guard(() => db.Submissions.FirstOrDefaultAsync(s => s.Id == id, cancellationToken));
             if (submission is null) return null;
-            var transition = apply(submission, time.GetUtcNow());
+            var transition = apply(submission, Now());
             if (transition == Transition.Ignored) return (submission, transition);
             submission.Version++;
             var entry = transition == Transition.Finished ? NewEntry(id, OutboxKind.Result) : null;

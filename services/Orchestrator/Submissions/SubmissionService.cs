@@ -64,9 +64,9 @@ public sealed class SubmissionService(
                 TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current
                     ? current.Id
                     : $"00-{traceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01",
-                SubmittedAt = time.GetUtcNow(),
+                SubmittedAt = store.Now(),
                 AnswerBy = answerBy,
-            }, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            }, store.Now()), cancellationToken).ConfigureAwait(false);
         }
         catch
         {

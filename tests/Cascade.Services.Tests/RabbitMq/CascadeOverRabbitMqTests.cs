@@ -89,7 +89,7 @@ public sealed class CascadeOverRabbitMqTests(RabbitStack stack)
     }
 
     [Fact]
-    public async Task The_gates_decode_reaches_the_classifier_and_is_deleted_once_used()
+    public async Task The_gates_decode_reaches_the_classifier_and_both_claim_checks_are_deleted()
     {
         var photo = TestImages.Teddy(3);
         using var decoded = new ImageDecoder().Decode(photo, ResizeSpec.ImageNet);
@@ -102,7 +102,10 @@ public sealed class CascadeOverRabbitMqTests(RabbitStack stack)
         command.Pixels.Should().NotBeNull();
         (command.Pixels!.Width, command.Pixels.Height, command.Pixels.Resize).Should().Be((decoded.Width, decoded.Height, "short-side 256, crop 224x224"));
         File.Exists(Path.Combine([stack.MessageDataPath, .. command.Pixels.Address.Segments[0].Split(':').Skip(1)])).Should().BeFalse();
-        File.Exists(Path.Combine([stack.MessageDataPath, .. command.Image.Address.Segments[0].Split(':').Skip(1)])).Should().BeTrue("the image itself stays for its time to live");
+        // The image itself goes once its submission has ended (the result's outbox entry deletes it, just after the result is sent).
+        var image = Path.Combine([stack.MessageDataPath, .. command.Image.Address.Segments[0].Split(':').Skip(1)]);
+        for (var wait = 0; wait < 100 && File.Exists(image); wait++) await Task.Delay(50);
+        File.Exists(image).Should().BeFalse("a claim check is deleted when its submission ends");
     }
 
     [Fact]
@@ -114,8 +117,8 @@ public sealed class CascadeOverRabbitMqTests(RabbitStack stack)
 
         result.Status.Should().BeOneOf(SubmissionStatus.Completed, SubmissionStatus.Rejected);
         stack.GateCounter.LargestBody<GateImage>().Should().BeLessThan(16 * 1024, "only the claim check travels in the message");
-        Directory.GetFiles(stack.MessageDataPath, "*", SearchOption.AllDirectories)
-            .Select(f => new FileInfo(f).Length).Should().Contain(image.Length);
+        var address = stack.GateCounter.Messages<GateImage>().Single(m => m.SubmissionId == result.SubmissionId).Image.Address;
+        address.Scheme.Should().Be("urn", "the image was stored in the shared folder and only its address sent");
     }
 
     [Fact]
@@ -167,6 +170,39 @@ public sealed class CascadeOverRabbitMqTests(RabbitStack stack)
         finally
         {
             File.Delete(imageFile);
+        }
+    }
+
+    [Fact]
+    public async Task Every_amqp_message_gets_an_answer_on_its_reply_queue()
+    {
+        var (imageFile, otherFile) = (Path.GetTempFileName(), Path.GetTempFileName());
+        await File.WriteAllBytesAsync(imageFile, TestImages.Grizzly(4));
+        await File.WriteAllBytesAsync(otherFile, TestImages.Teddy(4));
+        try
+        {
+            var output = await RunPythonAsync("amqp_refusals.py", stack.VirtualHost.Broker.Host, stack.VirtualHost.Broker.Port.ToString(), stack.VirtualHost.Name,
+                imageFile, otherFile, $"refusals-{Guid.NewGuid():N}");
+
+            using var json = JsonDocument.Parse(output);
+            var answers = json.RootElement.GetProperty("answers");
+            string State(string name) => answers.GetProperty(name).GetProperty("state").GetString()!;
+            string Code(string name) => answers.GetProperty(name).GetProperty("errorCode").GetString()!;
+            foreach (var malformed in new[] { "not-json", "numeric-id", "bad-base64" })
+            {
+                answers.GetProperty(malformed).ValueKind.Should().Be(JsonValueKind.Object, $"the {malformed} message is answered");
+                (State(malformed), Code(malformed)).Should().Be(("FAILED", "INVALID_MESSAGE"), malformed);
+            }
+            State("original").Should().Be("COMPLETED");
+            State("resubmitted").Should().Be("COMPLETED", "a known client request id gets its existing result on the new reply queue");
+            answers.GetProperty("resubmitted").GetProperty("submissionId").GetString().Should().Be(answers.GetProperty("original").GetProperty("submissionId").GetString());
+            (State("conflict"), Code("conflict")).Should().Be(("FAILED", "IDEMPOTENCY_CONFLICT"));
+            json.RootElement.GetProperty("errorQueue").GetInt32().Should().Be(0, "messages answered to their sender do not pile up in the error queue");
+        }
+        finally
+        {
+            File.Delete(imageFile);
+            File.Delete(otherFile);
         }
     }
 

@@ -30,7 +30,7 @@ public sealed class RabbitStack : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _virtualHost = await RabbitMqVirtualHost.CreateAsync();
-        var settings = RabbitMqSettings.For(VirtualHost, MessageDataPath, ("Inference:MaxImageBytes", MaxImageBytes.ToString()), ("Orchestrator:StageTimeout", "00:00:30"));
+        var settings = RabbitMqSettings.For(VirtualHost, MessageDataPath, ("Inference:MaxImageBytes", MaxImageBytes.ToString()), ("Orchestrator:MaxImageBytes", MaxImageBytes.ToString()), ("Orchestrator:StageTimeout", "00:00:30"));
         var starting = new[]
         {
             ServiceHost.StartAsync(CascadeRoles.Orchestrator, settings),
