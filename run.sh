@@ -12,6 +12,9 @@ if [ ! -f "$built" ] || [ -n "$(git ls-files -z --cached --others --exclude-stan
   dotnet build tools/Cascade.Cli -c Release -v quiet -nologo >&2
 fi
 cascade=(dotnet "$built")
+# The clone keeps its packs in ./.models (README, compose and test.sh read them there), not in the per-user folder an
+# installed cascade defaults to; a CASCADE_MODEL_DIR already set still wins.
+export CASCADE_MODEL_DIR=${CASCADE_MODEL_DIR:-$PWD/.models}
 # Models: from ../shared/models when it is there (no internet here), else from each pack's canonical URL.
 if [ -d ../shared/models ]; then "${cascade[@]}" models pull --from ../shared/models >&2; else "${cascade[@]}" models pull >&2; fi
 if [ "$#" -eq 0 ]; then set -- classify ../shared/data; fi

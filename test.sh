@@ -12,7 +12,8 @@ trap stop_docker_engine EXIT
 export TESTCONTAINERS_RYUK_DISABLED=true CASCADE_RABBITMQ_IMAGE=cascade/rabbitmq:local CASCADE_POSTGRES_IMAGE=cascade/postgres:local
 (cd tests && npm ci --no-audit --no-fund)
 dotnet build Cascade.sln -c Release
-dotnet tools/Cascade.Cli/bin/Release/net10.0/cascade.dll models pull --from ../shared/models
+# The clone's packs, where run.sh and docker-compose.yml look too (not the per-user folder an installed cascade uses).
+CASCADE_MODEL_DIR=$PWD/.models dotnet tools/Cascade.Cli/bin/Release/net10.0/cascade.dll models pull --from ../shared/models
 scripts/images.sh
 dotnet test Cascade.sln -c Release --no-build --logger "console;verbosity=normal" "$@"
 tests/containers/compose-stack.sh

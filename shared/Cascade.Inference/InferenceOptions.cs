@@ -16,8 +16,11 @@ public sealed record InferenceOptions
     /// <summary>Environment variable that overrides <see cref="ModelDirectory"/>.</summary>
     public const string ModelDirectoryVariable = "CASCADE_MODEL_DIR";
 
-    /// <summary>Folder holding one sub-folder per model pack.</summary>
-    public string ModelDirectory { get; init; } = DefaultModelDirectory();
+    private readonly string? _modelDirectory;
+
+    /// <summary>Folder holding one sub-folder per model pack; unset, <see cref="DefaultModelDirectory"/>, looked up when
+    /// first read, so a configured folder never depends on the environment's HOME.</summary>
+    public string ModelDirectory { get => _modelDirectory ?? DefaultModelDirectory(); init => _modelDirectory = value; }
     public ExecutionProvider ExecutionProvider { get; init; } = ExecutionProvider.Cpu;
     public int CudaDeviceId { get; init; }
     /// <summary>Threads ONNX Runtime uses inside one model call; 0 = one per core.</summary>
@@ -53,9 +56,8 @@ public sealed record InferenceOptions
         Batching.Validate();
     }
 
-    /// <summary><c>$CASCADE_MODEL_DIR</c>, else <c>.models</c> in the current directory.</summary>
-    public static string DefaultModelDirectory() =>
-        Environment.GetEnvironmentVariable(ModelDirectoryVariable) is { Length: > 0 } dir ? dir : Path.GetFullPath(".models");
+    /// <summary><c>$CASCADE_MODEL_DIR</c>, else the per-user data folder (<see cref="ModelDirectoryLocation"/>).</summary>
+    public static string DefaultModelDirectory() => ModelDirectoryLocation.Default().Path;
 }
 
 /// <summary>Settings section <c>Inference:Batching</c>.</summary>

@@ -21,17 +21,18 @@ public static class CommandErrors
     public static async Task<int> InvokeAsync(RootCommand root, string[] args, TextWriter? error = null)
     {
         error ??= Console.Error;
-        var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
-        {
-            // System.CommandLine would print each error on its own line and then the whole help: one line naming the
-            // problems and where the help is says more.
-            var problems = string.Join(" ", parsed.Errors.Select(e => e.Message).Distinct());
-            await error.WriteLineAsync($"error: {problems} (see `{CommandPath(parsed.CommandResult.Command)} --help`)");
-            return UsageError;
-        }
         try
         {
+            // Parsing runs the options' default factories, which read the environment (the model directory) and can throw.
+            var parsed = root.Parse(args);
+            if (parsed.Errors.Count > 0)
+            {
+                // System.CommandLine would print each error on its own line and then the whole help: one line naming the
+                // problems and where the help is says more.
+                var problems = string.Join(" ", parsed.Errors.Select(e => e.Message).Distinct());
+                await error.WriteLineAsync($"error: {problems} (see `{CommandPath(parsed.CommandResult.Command)} --help`)");
+                return UsageError;
+            }
             return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Error = error });
         }
         catch (Exception e)

@@ -14,6 +14,8 @@ public static class HtmlReport
     private static readonly string[] Colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"];
     /// <summary>Larger files are listed by name instead of embedded, to keep the report small.</summary>
     private const long MaxEmbeddedBytes = 256 * 1024;
+    /// <summary>Fewer gate positives or negatives than this, and the curve gets a note on how little it can show.</summary>
+    public const int FewImagesForACurve = 30;
 
     public static string Render(IReadOnlyList<CascadeMetrics> cascades, int images, string split, string dataset)
     {
@@ -31,6 +33,8 @@ public static class HtmlReport
             .thumbs{display:flex;flex-wrap:wrap;gap:0.6em}
             figure{margin:0;width:150px;font-size:0.75em}
             figure img{max-width:150px;max-height:150px;display:block}
+            figcaption{overflow-wrap:anywhere}
+            p.note{color:#555;font-size:0.9em;max-width:45em}
             </style></head><body>
             """);
         html.Append($"<h1>Cascade evaluation</h1><p>{Encode(dataset)} &middot; split <b>{Encode(split)}</b> &middot; {images} images &middot; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC</p>");
@@ -57,6 +61,10 @@ public static class HtmlReport
         Row(html, "fine accuracy (argmax)", cascades, c => F(c.FineArgmaxAccuracy, 4));
         Row(html, "verdict accuracy", cascades, c => $"{F(c.Verdicts.Accuracy, 4)} ({c.Verdicts.Correct}/{c.Verdicts.Total})");
         html.Append("</table>");
+        html.Append("<p class=\"note\" id=\"fine-accuracy\">Fine accuracy is the classifier alone on the labelled images, the gate ignored. "
+            + "<b>Own rule</b>: the pack's decision as it runs in the cascade, each label's score against that label's threshold, so it may "
+            + "answer none (counted wrong). <b>Argmax</b>: the highest-scoring label, thresholds ignored. "
+            + "Verdict accuracy is the whole cascade: no object, a label or unknown.</p>");
     }
 
     private static void Row(StringBuilder html, string name, IReadOnlyList<CascadeMetrics> cascades, Func<CascadeMetrics, string> value)
@@ -92,6 +100,14 @@ public static class HtmlReport
             html.Append($"<rect x=\"{size}\" y=\"{pad + i * 20}\" width=\"12\" height=\"12\" fill=\"{colour}\"/><text x=\"{size + 18}\" y=\"{pad + i * 20 + 11}\" font-size=\"12\">{Encode(c.Name)} (t={F(c.GateThreshold, 3)})</text>");
         }
         html.Append("</svg>");
+        if (cascades.Any(c => c.Gate.Positives < FewImagesForACurve || c.Gate.Negatives < FewImagesForACurve))
+        {
+            var fewest = cascades.MinBy(c => Math.Min(c.Gate.Positives, c.Gate.Negatives))!;
+            html.Append($"<p class=\"note\" id=\"small-test-set\">Only {fewest.Gate.Positives} images the gate should accept and {fewest.Gate.Negatives} it should refuse: "
+                + $"each curve has at most {fewest.Gate.Positives} steps, and a gate that scores every one of them above every other "
+                + "draws only the top edge of the square (precision 1 at every recall). Fewer than " + FewImagesForACurve + " of either, "
+                + "the curve says little; evaluate more images (a larger --max-per-folder, or --split all) for one that does.</p>");
+        }
     }
 
     private static void Details(StringBuilder html, CascadeMetrics c)

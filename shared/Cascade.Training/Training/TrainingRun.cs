@@ -48,7 +48,7 @@ public sealed record TrainingRun
     {
         var path = Path.Combine(packDirectory, FileName);
         if (!File.Exists(path))
-            throw new ArgumentException($"{packDirectory} has no {FileName}: give a pack folder that `cascade train` wrote, such as .models/gate-bear-trained.");
+            throw new ArgumentException($"{packDirectory} has no {FileName}: give a pack folder that `cascade train` wrote, such as gate-bear-trained in its --out folder (the model directory by default).");
         try
         {
             return JsonSerializer.Deserialize<TrainingRun>(File.ReadAllText(path), JsonOptions) ?? throw new JsonException("the file holds null");

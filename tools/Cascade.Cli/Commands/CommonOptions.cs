@@ -17,7 +17,7 @@ internal sealed class CommonOptions
 
     public Option<string> ModelDirectory { get; } = new("--model-dir")
     {
-        Description = $"Model directory (default ${InferenceOptions.ModelDirectoryVariable} or ./.models)",
+        Description = $"Model directory (default {ModelDirectoryLocation.Order})",
         DefaultValueFactory = _ => InferenceOptions.DefaultModelDirectory(),
     };
     public Option<string> Gate { get; } = new("--gate") { Description = "Gate pack name or folder", DefaultValueFactory = _ => DefaultGatePack };

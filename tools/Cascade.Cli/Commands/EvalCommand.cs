@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Cascade.Inference;
 using Cascade.Training.Data;
 using Cascade.Training.Evaluation;
 using Cascade.Training.Training;
@@ -14,8 +15,12 @@ internal static class EvalCommand
         var dataset = new DatasetArguments();
         var cascades = new Option<string[]>("--cascade")
         {
-            Description = "NAME=GATE_PACK,CLASSIFIER_PACK (pack folders); repeat to compare",
-            DefaultValueFactory = _ => ["zero-shot=.models/gate-mobilenetv2-int8,.models/classifier-mobilenetv2-fp32"],
+            Description = $"NAME=GATE_PACK,CLASSIFIER_PACK (pack folders); repeat to compare (default: zero-shot=, the default gate and classifier packs in the model directory: {ModelDirectoryLocation.Order})",
+            DefaultValueFactory = _ =>
+            {
+                var models = InferenceOptions.DefaultModelDirectory();
+                return [$"zero-shot={Path.Combine(models, CommonOptions.DefaultGatePack)},{Path.Combine(models, CommonOptions.DefaultClassifierPack)}"];
+            },
         };
         var split = new Option<string>("--split") { Description = "test, validation, train or all", DefaultValueFactory = _ => "test" };
         var output = new Option<string>("--out") { Description = "Folder for metrics.json and report.html", DefaultValueFactory = _ => ".artifacts/eval" };

@@ -19,7 +19,7 @@ internal static class ModelsCommand
     {
         var modelDirectory = new Option<string>("--model-dir")
         {
-            Description = $"Model directory (default ${InferenceOptions.ModelDirectoryVariable} or ./.models)",
+            Description = $"Model directory (default {ModelDirectoryLocation.Order})",
             DefaultValueFactory = _ => InferenceOptions.DefaultModelDirectory(),
         };
         var catalog = new Option<string>("--catalog") { Description = "Folder of pack manifests to install", DefaultValueFactory = _ => PackPuller.DefaultCatalog };
@@ -35,6 +35,9 @@ internal static class ModelsCommand
         list.SetAction(result =>
         {
             var dir = result.GetValue(modelDirectory)!;
+            // Which folder, and why that one: an installed cascade runs from anywhere, so "not installed" needs its where.
+            var reason = result.GetResult(modelDirectory) is { Implicit: false } ? "--model-dir" : ModelDirectoryLocation.Default().Reason;
+            AnsiConsole.WriteLine($"Model directory: {Path.GetFullPath(dir)} ({reason})");
             var table = new Table().AddColumns("pack", "version", "roles", "installed", "source");
             foreach (var (name, manifest) in PackPuller.ReadCatalog(result.GetValue(catalog)!))
             {

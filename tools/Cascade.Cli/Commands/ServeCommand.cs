@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Cascade.AllInOne;
+using Cascade.Inference;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Hosting;
 
@@ -15,7 +16,7 @@ internal static class ServeCommand
     {
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
         var grpcPort = new Option<int>("--grpc-port") { Description = "gRPC port (HTTP/2 cleartext)", DefaultValueFactory = _ => 5001 };
-        var modelDirectory = new Option<string?>("--model-dir") { Description = "Model directory (default $CASCADE_MODEL_DIR or ./.models)" };
+        var modelDirectory = new Option<string?>("--model-dir") { Description = $"Model directory (default {ModelDirectoryLocation.Order})" };
         var command = new Command("serve", "Run all three services in one process (in-memory bus unless --Bus:Transport=RabbitMq)") { urls, grpcPort, modelDirectory };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (result, cancellationToken) =>

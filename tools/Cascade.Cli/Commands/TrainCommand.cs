@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Cascade.Inference;
 using Cascade.Training.Embeddings;
 using Cascade.Training.Heads;
 using Cascade.Training.Training;
@@ -30,7 +31,12 @@ internal static class TrainCommand
         };
         var embedding = new Option<string>("--embedding") { Description = "The backbone's embedding tensor, [batch, size]", DefaultValueFactory = _ => "472_fp" };
         var embeddingSize = new Option<int>("--embedding-size") { Description = "Values per image of --embedding", DefaultValueFactory = _ => 1280 };
-        var output = new Option<string>("--out") { Description = "Where the gate and classifier packs are written", DefaultValueFactory = _ => ".models" };
+        // The model directory, so `cascade classify --gate gate-NAME-trained` finds the packs without --model-dir.
+        var output = new Option<string>("--out")
+        {
+            Description = $"Where the gate and classifier packs are written (default: the model directory, {ModelDirectoryLocation.Order})",
+            DefaultValueFactory = _ => InferenceOptions.DefaultModelDirectory(),
+        };
         var cache = new Option<string?>("--cache") { Description = "Embedding cache folder", DefaultValueFactory = _ => ".artifacts/embedding-cache" };
         var views = new Option<int>("--views") { Description = "Augmented views per training image", DefaultValueFactory = _ => new AugmentationOptions().Views };
         var gateLoss = new Option<LossKind>("--gate-loss") { Description = "Gate loss", DefaultValueFactory = _ => new GateTrainingOptions().Head.Loss };
