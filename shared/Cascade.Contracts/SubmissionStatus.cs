@@ -6,7 +6,7 @@ namespace Cascade.Contracts;
 [JsonConverter(typeof(JsonStringEnumConverter<SubmissionStatus>))]
 public enum SubmissionStatus
 {
-    /// <summary>Accepted by the orchestrator, not yet picked up by the saga.</summary>
+    /// <summary>Accepted by the orchestrator (the answer of a submit call that does not wait).</summary>
     Submitted,
     Gating,
     Classifying,

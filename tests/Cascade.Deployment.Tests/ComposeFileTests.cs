@@ -34,6 +34,8 @@ public class ComposeFileTests
             (ClassifierOptions.Section, typeof(ClassifierOptions)),
         })
             AddKeys(keys, section, type);
+        // The one setting read through IConfiguration.GetConnectionString rather than an options type.
+        keys.Add($"ConnectionStrings:{Cascade.Orchestrator.Store.StoreOptions.ConnectionStringName}");
         return keys;
     });
 

@@ -50,7 +50,7 @@ public static class ResultMessages
     }
 
     public static V1.Result ToMessage(this PendingSubmission pending) =>
-        new() { SubmissionId = pending.SubmissionId.ToString(), State = pending.Status.ToMessage() };
+        new() { SubmissionId = pending.SubmissionId.ToString(), ClientRequestId = pending.ClientRequestId ?? "", State = pending.Status.ToMessage() };
 
     public static V1.State ToMessage(this SubmissionStatus status) => status switch
     {

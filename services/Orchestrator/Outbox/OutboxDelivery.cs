@@ -43,7 +43,7 @@ public sealed class OutboxDelivery(IBus bus, IMessageDataRepository images, IDel
             case OutboxKind.Reply when entry.Destination is { } replyTo:
                 var answer = submission.IsFinished
                     ? SubmissionStateMachine.Result(submission).ToMessage()
-                    : new PendingSubmission(submission.Id, submission.Status).ToMessage();
+                    : new PendingSubmission(submission.Id, submission.Status, submission.ClientRequestId).ToMessage();
                 await bus.ReplyAsync(answer, replyTo, cancellationToken).ConfigureAwait(false);
                 break;
         }

@@ -3,9 +3,10 @@ using Cascade.ServiceDefaults.Bus;
 namespace Cascade.Orchestrator.Submissions;
 
 /// <summary>
-/// Deletes claim-checked images older than their time to live from the shared message-data folder: MassTransit's
-/// file-system repository never deletes anything. The orchestrator owns this because it writes the images.
-/// Does nothing on the in-memory transport, whose repository expires entries itself.
+/// Deletes claim-checked images older than their time to live from the shared message-data folder. A submission's
+/// image is deleted when it ends (its result's outbox entry); this catches what a killed process left behind
+/// (an image stored just before it died, a gate's forwarded pixels). The orchestrator owns this because it writes
+/// the images. Does nothing on the in-memory transport, whose repository expires entries itself.
 /// </summary>
 public sealed class ClaimCheckJanitor(BusOptions bus, TimeProvider time, ILogger<ClaimCheckJanitor> logger) : BackgroundService
 {

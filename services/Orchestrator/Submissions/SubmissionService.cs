@@ -11,7 +11,7 @@ using MassTransit;
 namespace Cascade.Orchestrator.Submissions;
 
 /// <summary>A submission still in flight, as the results API shows it.</summary>
-public sealed record PendingSubmission(Guid SubmissionId, SubmissionStatus Status);
+public sealed record PendingSubmission(Guid SubmissionId, SubmissionStatus Status, string? ClientRequestId = null);
 
 /// <summary>
 /// Submission and result logic shared by every front end (REST, plain AMQP, gRPC): checks the request, stores the
@@ -119,7 +119,7 @@ public sealed class SubmissionService(
         {
             null => null,
             { IsFinished: true } finished => SubmissionStateMachine.Result(finished),
-            var pending => new PendingSubmission(id, pending.Status),
+            var pending => new PendingSubmission(id, pending.Status, pending.ClientRequestId),
         };
 
     /// <summary>The most recently finished results, newest first (the web page's live list).</summary>
