@@ -25,6 +25,7 @@ public class WebPageTests(WebHostFixture host, ITestOutputHelper output)
 
         var bearCard = page.Locator($".card[data-file='{Path.GetFileName(bear)}']");
         (await bearCard.Locator(".verdict").InnerTextAsync()).Should().Be("black");
+        (await bearCard.Locator(".file").InnerTextAsync()).Should().Be(Path.GetFileName(bear), "a card says which photo it is");
         (await bearCard.Locator(".scores .bar").CountAsync()).Should().Be(3, "one bar per label");
         (await bearCard.Locator(".gate .bar .value").InnerTextAsync()).Should().MatchRegex(@"^0\.\d{3}$|^1\.000$");
         (await bearCard.Locator(".timings").InnerTextAsync()).Should().Contain("gate").And.Contain("classifier").And.Contain("total");
@@ -33,8 +34,10 @@ public class WebPageTests(WebHostFixture host, ITestOutputHelper output)
         (await otherCard.Locator(".verdict").InnerTextAsync()).Should().Be("no bear");
         (await otherCard.Locator(".scores .bar").CountAsync()).Should().Be(0, "the classifier never saw it");
 
-        // The live list polls every 2 s and shows both.
+        // The live list polls every 2 s and shows both, with this page's own photo names.
         await page.WaitForFunctionAsync("document.querySelectorAll('#recent tbody tr').length >= 2", null, new() { Timeout = 10_000 });
+        await page.WaitForFunctionAsync($"[...document.querySelectorAll('#recent tbody td')].some(td => td.textContent === '{Path.GetFileName(bear)}')", null, new() { Timeout = 10_000 });
+        (await page.Locator(".legend").First.InnerTextAsync()).Should().Contain("red tick").And.Contain("threshold", "the tick on each bar is explained");
 
         var screenshot = Path.Combine(AppContext.BaseDirectory, "web-page.png");
         await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });

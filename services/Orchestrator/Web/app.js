@@ -41,10 +41,14 @@ function render(card, r) {
   card.querySelector('.timings').textContent = parts.join(' · ') + (r.errorMessage ? ` · ${r.errorMessage}` : '');
 }
 
+// Names of this page's own uploads by submission id, for the live table (the server never gets them).
+const names = new Map();
+
 async function classify(file) {
   const card = template.content.firstElementChild.cloneNode(true);
   card.querySelector('.thumb').src = URL.createObjectURL(file);
   card.querySelector('.thumb').alt = file.name;
+  card.querySelector('.file').textContent = file.name;
   card.dataset.file = file.name;
   results.prepend(card);
   const form = new FormData();
@@ -54,6 +58,7 @@ async function classify(file) {
     const body = await response.json();
     // Errors are problem details: the stable code, then what went wrong.
     if (!response.ok) throw new Error(body.code ? `${body.code}: ${body.detail}` : body.detail || response.statusText);
+    names.set(body.submissionId, file.name);
     render(card, body);
   } catch (error) {
     card.querySelector('.verdict').textContent = `error: ${error.message}`;
@@ -75,7 +80,7 @@ async function refreshRecent() {
     const rows = (await response.json()).map(r => {
       const tr = document.createElement('tr');
       const gate = r.gate ? `${(r.gate.score ?? 0).toFixed(3)} / ${(r.gate.threshold ?? 0).toFixed(2)}` : '';
-      [new Date(r.completeTime).toLocaleTimeString(), verdictText(r).text, gate, (r.totalMs ?? 0).toFixed(1)].forEach(v => {
+      [new Date(r.completeTime).toLocaleTimeString(), names.get(r.submissionId) ?? '', verdictText(r).text, gate, (r.totalMs ?? 0).toFixed(1)].forEach(v => {
         const td = document.createElement('td');
         td.textContent = v;
         tr.appendChild(td);
