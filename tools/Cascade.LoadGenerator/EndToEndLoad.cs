@@ -59,8 +59,6 @@ public sealed class EndToEndLoad(SubmissionService submissions)
 
         Array.Sort(latencies);
         return new LoadReport(total, concurrency, seconds, total / seconds,
-            Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99), statuses.ToDictionary());
+            Percentiles.Of(latencies, 0.50), Percentiles.Of(latencies, 0.95), Percentiles.Of(latencies, 0.99), statuses.ToDictionary());
     }
-
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 }

@@ -1,3 +1,4 @@
+using Cascade.LoadGenerator;
 using Cascade.Services.Tests.Fixtures;
 
 namespace Cascade.Services.Tests.Faults;
@@ -17,7 +18,14 @@ public sealed class FaultStack : IAsyncDisposable
     /// machines, and "restarted within the stage timeout" is the condition the scenarios test.
     /// </summary>
     public static readonly TimeSpan StageTimeout = TimeSpan.FromSeconds(20);
+    /// <summary>
+    /// How long a load client waits for the last final results after its last (re)publish: two stages, each ended
+    /// by its timeout at the latest, and some time in the front door's queue.
+    /// </summary>
+    public static readonly TimeSpan AnswerWithin = 2 * StageTimeout + TimeSpan.FromSeconds(10);
+    public static readonly CascadeService[] OneOfEach = [CascadeService.Gate, CascadeService.Classifier, CascadeService.Orchestrator];
     private static readonly TimeSpan ReadyWithin = TimeSpan.FromSeconds(90);
+    private static readonly Lazy<IReadOnlyList<byte[]>> WarmUpPhotos = new(() => EndToEndLoad.LoadMix(SharedAssets.Data, 10, seed: 5));
 
     private readonly List<ServiceProcess> _processes = [];
     private readonly Dictionary<CascadeService, int> _started = [];
@@ -26,13 +34,16 @@ public sealed class FaultStack : IAsyncDisposable
     private readonly string _directory;
     private bool _keepLogs;
 
-    private FaultStack(Task<ContainerBroker> broker, int brokerPort, TestDatabase database, string connectionString, string directory)
+    private FaultStack(string scenario, Task<ContainerBroker> broker, int brokerPort, TestDatabase database, string connectionString, string directory)
     {
-        (_broker, BrokerPort, _database, DatabaseConnectionString, _directory) = (broker, brokerPort, database, connectionString, directory);
+        (Scenario, _broker, BrokerPort, _database, DatabaseConnectionString, _directory) = (scenario, broker, brokerPort, database, connectionString, directory);
         Directory.CreateDirectory(ClaimChecks);
         Directory.CreateDirectory(Logs);
     }
 
+    public string Scenario { get; }
+    /// <summary>The PostgreSQL server the scenario's database is on.</summary>
+    public TestDatabase Database => _database;
     /// <summary>The broker, once <see cref="StartAsync(CascadeService[])"/> has returned.</summary>
     public ContainerBroker Broker => _broker.IsCompletedSuccessfully ? _broker.Result : throw new InvalidOperationException("The broker has not started.");
     /// <summary>Where the services and the load client reach the broker: its container's port, published on this machine.</summary>
@@ -51,7 +62,7 @@ public sealed class FaultStack : IAsyncDisposable
         // A host port chosen here, so the services can start (and load their models) while the broker starts:
         // they connect once it is up.
         var brokerPort = LoopbackPorts.Free();
-        return new FaultStack(ContainerBroker.StartAsync(brokerPort), brokerPort, database, connectionString, directory);
+        return new FaultStack(scenario, ContainerBroker.StartAsync(brokerPort), brokerPort, database, connectionString, directory);
     }
 
     /// <summary>Starts one process of each given service at once and waits until the broker and all of them are ready.</summary>
@@ -69,6 +80,19 @@ public sealed class FaultStack : IAsyncDisposable
         var again = Launch(service, process.Name);
         await again.WaitUntilReadyAsync(ReadyWithin);
         return again;
+    }
+
+    /// <summary>
+    /// A few submissions answered before the load starts, on a reply queue of their own: the first inferences of a
+    /// fresh process (JIT, ONNX Runtime's first allocations) are slow, and that is not what the scenarios measure.
+    /// </summary>
+    public async Task WarmUpAsync(string idPrefix, CancellationToken cancellationToken)
+    {
+        await using var client = new AmqpLoadClient(BrokerHost, BrokerPort, $"faults.{Scenario}.warm-up");
+        var submissions = WarmUpPhotos.Value.Select((photo, i) => new AmqpSubmission($"{idPrefix}-warm-up-{i}", photo)).ToList();
+        var report = await client.RunAsync(submissions, perSecond: 20, TimeSpan.FromSeconds(60), cancellationToken);
+        if (report.NeverAnswered.Count > 0 || report.Failed.Count > 0)
+            throw new InvalidOperationException($"The stack did not answer its warm-up submissions, before any fault:\n{report}");
     }
 
     public void KeepLogs() => _keepLogs = true;

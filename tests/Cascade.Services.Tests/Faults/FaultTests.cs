@@ -17,15 +17,12 @@ public sealed class FaultTests(ITestOutputHelper output)
     private const int Submissions = 300;
     private const double PerSecond = 20;
     private const int FaultAfter = Submissions / 3;
-    // Two stages, each ended by its timeout at the latest, after the last (re)publish, and some time in the front door's queue.
-    private static readonly TimeSpan AnswerWithin = 2 * FaultStack.StageTimeout + TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ScenarioLimit = TimeSpan.FromMinutes(3);
     // 30% bears, the same mix as the end-to-end load tests.
     private static readonly Lazy<IReadOnlyList<byte[]>> Photos = new(() => EndToEndLoad.LoadMix(SharedAssets.Data, Submissions));
-    private static readonly CascadeService[] OneOfEach = [CascadeService.Gate, CascadeService.Classifier, CascadeService.Orchestrator];
+    private static readonly CascadeService[] OneOfEach = FaultStack.OneOfEach;
     private static readonly CascadeService[] TwoClassifiers = [.. OneOfEach, CascadeService.Classifier];
     private static readonly CascadeService[] TwoOrchestrators = [.. OneOfEach, CascadeService.Orchestrator];
-    private static readonly Lazy<IReadOnlyList<byte[]>> WarmUpPhotos = new(() => EndToEndLoad.LoadMix(SharedAssets.Data, 10, seed: 5));
 
     [Fact]
     public Task A_classifier_killed_while_another_runs_loses_nothing() =>
@@ -91,12 +88,12 @@ public sealed class FaultTests(ITestOutputHelper output)
             var processes = await stack.StartAsync(services);
             output.WriteLine($"{scenario}: broker, database and {services.Length} services ready in {watch.Elapsed.TotalSeconds:0.0} s");
             var runId = Guid.NewGuid().ToString("n")[..8];
-            await WarmUpAsync(stack, scenario, runId, limit.Token);
+            await stack.WarmUpAsync($"{scenario}-{runId}", limit.Token);
             output.WriteLine($"{scenario}: warmed up at {watch.Elapsed.TotalSeconds:0.0} s");
             await using var client = new AmqpLoadClient(FaultStack.BrokerHost, stack.BrokerPort, $"faults.{scenario}.replies");
             var submissions = Photos.Value.Select((photo, i) => new AmqpSubmission($"{scenario}-{runId}-{i:D3}", photo)).ToList();
             using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(limit.Token);
-            var load = client.RunAsync(submissions, PerSecond, AnswerWithin, stopLoad.Token);
+            var load = client.RunAsync(submissions, PerSecond, FaultStack.AnswerWithin, stopLoad.Token);
             try
             {
                 await client.WhenPublished(FaultAfter, load);
@@ -129,18 +126,5 @@ public sealed class FaultTests(ITestOutputHelper output)
             output.WriteLine($"{scenario}: failed after {watch.Elapsed.TotalSeconds:0} s; logs in {stack.Logs}");
             throw new InvalidOperationException($"{scenario}: {e.Message}\n\n{report?.ToString() ?? "(no report: the run did not finish)"}\n\n{stack.Tails()}", e);
         }
-    }
-
-    /// <summary>
-    /// A few submissions answered before the load starts, on a reply queue of their own: the first inferences of a
-    /// fresh process (JIT, ONNX Runtime's first allocations) are slow, and that is not what the scenarios measure.
-    /// </summary>
-    private static async Task WarmUpAsync(FaultStack stack, string scenario, string runId, CancellationToken cancellationToken)
-    {
-        await using var client = new AmqpLoadClient(FaultStack.BrokerHost, stack.BrokerPort, $"faults.{scenario}.warm-up");
-        var submissions = WarmUpPhotos.Value.Select((photo, i) => new AmqpSubmission($"{scenario}-{runId}-warm-up-{i}", photo)).ToList();
-        var report = await client.RunAsync(submissions, PerSecond, TimeSpan.FromSeconds(60), cancellationToken);
-        if (report.NeverAnswered.Count > 0 || report.Failed.Count > 0)
-            throw new InvalidOperationException($"The stack did not answer its warm-up submissions, before any fault:\n{report}");
     }
 }

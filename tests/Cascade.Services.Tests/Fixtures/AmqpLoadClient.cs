@@ -13,7 +13,9 @@ namespace Cascade.Services.Tests.Fixtures;
 /// would write one: publishes <c>{"clientRequestId","imageBase64","replyTo"}</c> at a steady rate with publisher
 /// confirms, reads the raw JSON results from its own durable reply queue (acknowledging each after it is
 /// recorded), and when the connection breaks it reconnects and republishes every id that has no final result yet,
-/// under the same client request id. It runs until every id has a final result or the deadline passes.
+/// under the same client request id. It runs until every id has a final result or the deadline passes. Each id's
+/// latency runs from its first publish to its first final result. It paces its publishes at a fixed rate (an open
+/// loop, <see cref="RunAsync"/>) or keeps a fixed number unanswered (a closed loop, <see cref="RunClosedLoopAsync"/>).
 /// </summary>
 public sealed class AmqpLoadClient(string host, int port, string replyQueue) : IAsyncDisposable
 {
@@ -36,6 +38,8 @@ public sealed class AmqpLoadClient(string host, int port, string replyQueue) : I
     private readonly SemaphoreSlim _turn = new(1, 1);
     private readonly ConcurrentDictionary<string, byte[]> _published = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<AmqpResult>> _results = new();
+    private readonly ConcurrentDictionary<string, long> _firstPublished = new();
+    private readonly ConcurrentDictionary<string, long> _firstAnswered = new();
     private readonly ConcurrentQueue<string> _unexpected = new();
     private IConnection? _connection;
     private IChannel? _channel;
@@ -43,6 +47,8 @@ public sealed class AmqpLoadClient(string host, int port, string replyQueue) : I
     private int _republished;
     private int _notFinal;
     private int _publishedCount;
+    // The closed loop's free places: taken before a publish, given back by each id's first final result.
+    private SemaphoreSlim? _inFlight;
 
     /// <summary>Completes once <paramref name="count"/> submissions were published (confirmed) for the first time.</summary>
     public async Task WhenPublished(int count, Task run)
@@ -59,11 +65,38 @@ public sealed class AmqpLoadClient(string host, int port, string replyQueue) : I
     /// for up to <paramref name="answerWithin"/> after the last one. A broker that stays away ends the run at that
     /// deadline too: what was not published by then counts as never answered.
     /// </summary>
-    public async Task<AmqpLoadReport> RunAsync(IReadOnlyList<AmqpSubmission> submissions, double perSecond, TimeSpan answerWithin, CancellationToken cancellationToken)
+    public Task<AmqpLoadReport> RunAsync(IReadOnlyList<AmqpSubmission> submissions, double perSecond, TimeSpan answerWithin, CancellationToken cancellationToken) =>
+        RunAsync(submissions, TimeSpan.FromSeconds(submissions.Count / perSecond) + answerWithin, answerWithin, async (i, watch, token) =>
+        {
+            var due = TimeSpan.FromSeconds(i / perSecond) - watch.Elapsed;
+            if (due > TimeSpan.Zero) await Task.Delay(due, token);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Publishes every submission while keeping <paramref name="inFlight"/> without a final result (a closed loop:
+    /// the throughput the services sustain). A place that stays taken for <paramref name="answerWithin"/> ends the
+    /// publishing; what was not published by then counts as never answered.
+    /// </summary>
+    public Task<AmqpLoadReport> RunClosedLoopAsync(IReadOnlyList<AmqpSubmission> submissions, int inFlight, TimeSpan answerWithin, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inFlight, 1);
+        if (_inFlight is not null) throw new InvalidOperationException("One closed loop per client: its places are counted by the results on this client's reply queue.");
+        _inFlight = new SemaphoreSlim(inFlight, inFlight);
+        return RunAsync(submissions, Timeout.InfiniteTimeSpan, answerWithin, (_, _, token) => _inFlight.WaitAsync(answerWithin, token), cancellationToken);
+    }
+
+    /// <summary>
+    /// The publishing loop both paces share: <paramref name="beforePublish"/> waits for submission i's turn (false
+    /// ends the publishing), <paramref name="publishWithin"/> bounds the publishing, then the missing final results
+    /// get <paramref name="answerWithin"/>.
+    /// </summary>
+    private async Task<AmqpLoadReport> RunAsync(IReadOnlyList<AmqpSubmission> submissions, TimeSpan publishWithin, TimeSpan answerWithin,
+        Func<int, Stopwatch, CancellationToken, Task<bool>> beforePublish, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        run.CancelAfter(TimeSpan.FromSeconds(submissions.Count / perSecond) + answerWithin);
+        run.CancelAfter(publishWithin);
         await EnsureSubmissionsQueueAsync(cancellationToken);
         try
         {
@@ -71,8 +104,7 @@ public sealed class AmqpLoadClient(string host, int port, string replyQueue) : I
             var publishes = new List<Task>();
             for (var i = 0; i < submissions.Count; i++)
             {
-                var due = TimeSpan.FromSeconds(i / perSecond) - watch.Elapsed;
-                if (due > TimeSpan.Zero) await Task.Delay(due, run.Token);
+                if (!await beforePublish(i, watch, run.Token)) break;
                 var submission = submissions[i];
                 var body = JsonSerializer.SerializeToUtf8Bytes(new
                 {
@@ -117,6 +149,7 @@ public sealed class AmqpLoadClient(string host, int port, string replyQueue) : I
     {
         // Recorded first, so that a reconnect while this publish is under way republishes it.
         _published[id] = body;
+        _firstPublished.TryAdd(id, Stopwatch.GetTimestamp());
         int? failedOn = null;
         while (true)
         {
@@ -219,7 +252,15 @@ public sealed class AmqpLoadClient(string host, int port, string replyQueue) : I
                 Interlocked.Increment(ref _notFinal);
                 return;
             }
-            _results.GetOrAdd(id, _ => new ConcurrentQueue<AmqpResult>()).Enqueue(result);
+            if (_results.TryAdd(id, new ConcurrentQueue<AmqpResult>()))
+            {
+                _firstAnswered[id] = Stopwatch.GetTimestamp();
+                // Only a republish needs the body, and an answered id is not republished: a soak's tens of
+                // thousands of submissions would otherwise keep a gigabyte of base64 in this process.
+                _published[id] = [];
+                _inFlight?.Release();
+            }
+            _results[id].Enqueue(result);
         }
         catch (JsonException)
         {
@@ -234,6 +275,7 @@ public sealed class AmqpLoadClient(string host, int port, string replyQueue) : I
         var ids = submissions.Select(s => s.ClientRequestId).ToList();
         var answered = ids.Where(_results.ContainsKey).ToDictionary(id => id, id => _results[id].ToList());
         var first = answered.ToDictionary(a => a.Key, a => a.Value[0]);
+        var publishedAt = ids.Where(_firstPublished.ContainsKey).Select(id => _firstPublished[id]).DefaultIfEmpty(Stopwatch.GetTimestamp()).Min();
         return new AmqpLoadReport
         {
             Submitted = ids.Count,
@@ -248,6 +290,10 @@ public sealed class AmqpLoadClient(string host, int port, string replyQueue) : I
             States = first.Values.GroupBy(r => r.State).ToDictionary(g => g.Key, g => g.Count()),
             NotFinal = _notFinal,
             Unexpected = _unexpected.ToList(),
+            Latencies = answered.Keys
+                .Select(id => new AmqpLatency(id, Stopwatch.GetElapsedTime(publishedAt, _firstPublished[id]), Stopwatch.GetElapsedTime(_firstPublished[id], _firstAnswered[id]).TotalMilliseconds))
+                .OrderBy(l => l.PublishedAfter)
+                .ToList(),
         };
     }
 
@@ -306,5 +352,6 @@ public sealed class AmqpLoadClient(string host, int port, string replyQueue) : I
         await _turn.WaitAsync();
         await CloseAsync(_channel);
         _turn.Dispose();
+        _inFlight?.Dispose();
     }
 }

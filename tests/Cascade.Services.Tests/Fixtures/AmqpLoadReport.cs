@@ -1,4 +1,5 @@
 using System.Text;
+using Cascade.LoadGenerator;
 
 namespace Cascade.Services.Tests.Fixtures;
 
@@ -25,11 +26,21 @@ public sealed record AmqpLoadReport
     public required int NotFinal { get; init; }
     /// <summary>Reply-queue messages that are not a result for one of this run's ids.</summary>
     public required IReadOnlyList<string> Unexpected { get; init; }
+    /// <summary>Every answered id's latency, in the order they were first published.</summary>
+    public required IReadOnlyList<AmqpLatency> Latencies { get; init; }
+
+    /// <summary>Answered ids per second, from the run's first publish to its last first final result.</summary>
+    public double AnsweredPerSecond => Latencies.Count == 0 ? 0 : Latencies.Count / Latencies.Max(l => l.PublishedAfter.TotalSeconds + l.Milliseconds / 1000);
+
+    /// <summary>The <paramref name="q"/> quantile (0-1) of the latencies, in ms, of the ids first published in [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    public double LatencyMs(double q, TimeSpan? from = null, TimeSpan? to = null) =>
+        Percentiles.Of(Latencies.Where(l => l.PublishedAfter >= (from ?? TimeSpan.Zero) && l.PublishedAfter < (to ?? TimeSpan.MaxValue)).Select(l => l.Milliseconds).Order().ToList(), q);
 
     public override string ToString()
     {
         var text = new StringBuilder();
         text.AppendLine($"{Submitted} submissions, the run over in {Elapsed.TotalSeconds:0.0} s (republished {Republished} after {Reconnects} reconnects)");
+        text.AppendLine($"answered {AnsweredPerSecond:0.0}/s; latency p50 {LatencyMs(0.50):0.0} ms, p95 {LatencyMs(0.95):0.0} ms, p99 {LatencyMs(0.99):0.0} ms (first publish to first final result)");
         text.AppendLine($"final states: {string.Join(", ", States.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value}"))}; not final {NotFinal}; identical copies {RepeatedCopies}");
         text.AppendLine($"never answered: {NeverAnswered.Count}{Examples(NeverAnswered)}");
         text.AppendLine($"duplicate final results: {Duplicates.Count}{Examples(Duplicates.Take(5).Select(d => $"{d.Key}: {string.Join(" / ", d.Value)}").ToList())}");

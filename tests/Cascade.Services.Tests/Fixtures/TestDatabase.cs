@@ -15,12 +15,15 @@ public sealed class TestDatabase
     private const string Variable = "CASCADE_TEST_POSTGRES";
     private static readonly Lazy<Task<TestDatabase>> Shared = new(StartAsync);
 
-    private TestDatabase(string connectionString) => ConnectionString = connectionString;
+    private TestDatabase(string connectionString, string? containerId = null) => (ConnectionString, ContainerId) = (connectionString, containerId);
 
     public static Task<TestDatabase> Instance => Shared.Value;
 
     /// <summary>The server's maintenance database; create a database of your own to work in.</summary>
     public string ConnectionString { get; }
+
+    /// <summary>The server's Docker container (for <c>docker stats</c>), or null for a server given by <c>CASCADE_TEST_POSTGRES</c>.</summary>
+    public string? ContainerId { get; }
 
     /// <summary>Creates an empty database with a unique name and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string purpose = "test")
@@ -54,7 +57,7 @@ public sealed class TestDatabase
         {
             var (container, startup) = await OwnedContainers.StartPostgreSqlAsync();
             OwnedContainers.Report($"PostgreSQL for the tests: Testcontainers container {container.Name} of {OwnedContainers.PostgresImage} on {container.Hostname}:{container.GetMappedPublicPort(5432)}, ready in {startup.TotalSeconds:0.0} s");
-            return new TestDatabase(container.GetConnectionString());
+            return new TestDatabase(container.GetConnectionString(), container.Id);
         }
         if (given is null)
             throw new InvalidOperationException($"PostgreSQL for the tests: no Docker engine answered and {Variable} is not set (an Npgsql connection string, e.g. Host=127.0.0.1;Username=postgres;Password=...).");

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Cascade.Imaging;
 using Cascade.Inference.Packs;
 using Cascade.Inference.Pipeline;
+using Cascade.LoadGenerator;
 
 namespace Cascade.Cli.Bench;
 
@@ -97,23 +98,8 @@ public sealed class InferenceBench(BenchReport report, TimeSpan modelDuration, i
 
     private async Task<(LatencyStats Stats, double AcceptedShare)> CascadeAsync(CascadePipeline pipeline, IReadOnlyList<byte[]> images)
     {
-        var latencies = new ConcurrentBag<double>();
-        var accepted = 0;
-        var elapsed = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, images.Count), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, ct) =>
-        {
-            var started = Stopwatch.GetTimestamp();
-            try
-            {
-                var result = await pipeline.RunAsync(images[i], ct);
-                if (result.Gate.Decision.Accepted) Interlocked.Increment(ref accepted);
-            }
-            catch (ImageException)
-            {
-            }
-            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        });
-        return (LatencyStats.From("cascade", images.Count, elapsed.Elapsed, latencies), (double)accepted / images.Count);
+        var pass = await InProcessCascadeLoad.RunAsync(pipeline, images, concurrency);
+        return (LatencyStats.From("cascade", pass.Images, pass.Elapsed, pass.LatenciesMs), pass.AcceptedShare);
     }
 
     /// <summary>Large-photo inputs: <paramref name="count"/> photos upscaled to about <paramref name="megapixels"/> MP JPEGs.</summary>

@@ -1,3 +1,5 @@
+using Cascade.LoadGenerator;
+
 namespace Cascade.Cli.Bench;
 
 /// <summary>Throughput and latency percentiles of one measured run.</summary>
@@ -8,7 +10,6 @@ public sealed record LatencyStats(string Name, int Count, double Seconds, double
     public static LatencyStats From(string name, int count, TimeSpan elapsed, IReadOnlyCollection<double> latenciesMs)
     {
         var sorted = latenciesMs.Order().ToArray();
-        double At(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
-        return new LatencyStats(name, count, elapsed.TotalSeconds, At(0.50), At(0.95), At(0.99));
+        return new LatencyStats(name, count, elapsed.TotalSeconds, Percentiles.Of(sorted, 0.50), Percentiles.Of(sorted, 0.95), Percentiles.Of(sorted, 0.99));
     }
 }
