@@ -12,7 +12,8 @@ namespace Cascade.Services.Tests.Faults;
 /// gate, one classifier and one orchestrator on PostgreSQL as separate processes on the fault tests' stack
 /// (<see cref="FaultStack"/>). First the maximum throughput over RabbitMQ (closed loops, alternating with the
 /// in-process cascade in this process so the ratio compares one machine state), then half of it as an open loop of
-/// plain-AMQP submissions for CASCADE_SOAK_MINUTES (10), sampling every process's and container's memory every 10 s.
+/// plain-AMQP submissions for CASCADE_SOAK_MINUTES (10), sampling every process's and container's memory and CPU every 10 s
+/// (<see cref="ResourceSampler"/>).
 /// It writes <see cref="SoakReport"/> to CASCADE_SOAK_REPORT (and the test output), and fails only on the soak's own
 /// criteria (a submission lost or answered twice, a process's memory not flat); a throughput or latency target
 /// missed is reported as such, as <c>cascade bench</c> does.
@@ -48,9 +49,11 @@ public sealed class SoakRun(ITestOutputHelper output)
 
             var containers = new List<(string, string)> { ("rabbitmq (container)", stack.Broker.Container.Id) };
             if (stack.Database.ContainerId is { } database) containers.Add(("postgresql (container)", database));
-            var sampler = MemorySampler.Start(processes.Select(p => (p.Name, p.Id)).ToList(), containers, SampleEvery, settings.SamplesPath);
+            var publishedPorts = new List<(string, int)> { ("rabbitmq", stack.BrokerPort) };
+            if (stack.Database.ContainerId is not null) publishedPorts.Add(("postgresql", new Npgsql.NpgsqlConnectionStringBuilder(stack.DatabaseConnectionString).Port));
+            var sampler = ResourceSampler.Start(processes, containers, publishedPorts, SampleEvery, settings.SamplesPath);
             AmqpLoadReport halfLoad;
-            IReadOnlyList<MemorySample> samples;
+            IReadOnlyList<ResourceSample> samples;
             await using (sampler)
             {
                 await using var client = new AmqpLoadClient(FaultStack.BrokerHost, stack.BrokerPort, "soak.replies");
@@ -73,7 +76,7 @@ public sealed class SoakRun(ITestOutputHelper output)
                 OverRabbitMq = overRabbitMq,
                 HalfLoadPerSecond = rate,
                 HalfLoad = halfLoad,
-                Processes = processes.Select(p => p.Name).ToList(),
+                Services = processes.Select(p => p.Name).ToList(),
                 Samples = samples,
             };
             var markdown = report.ToMarkdown();
@@ -87,7 +90,7 @@ public sealed class SoakRun(ITestOutputHelper output)
                 processes.Where(p => p.HasExited).Select(p => p.Name).Should().BeEmpty("no service may die during the soak");
                 halfLoad.NeverAnswered.Should().BeEmpty("the soak loses nothing");
                 halfLoad.Duplicates.Should().BeEmpty("every submission gets exactly one final result");
-                report.Memory.Where(m => report.Processes.Contains(m.Name) && !m.Flat).Select(m => $"{m.Name}: {m.AtWarmUpEnd:0} MiB at warm-up end, {m.MinAfterWarmUp:0}-{m.MaxAfterWarmUp:0} after")
+                report.Memory.Where(m => report.Services.Contains(m.Name) && !m.Flat).Select(m => $"{m.Name}: {m.AtWarmUpEnd:0} MiB at warm-up end, {m.MinAfterWarmUp:0}-{m.MaxAfterWarmUp:0} after")
                     .Should().BeEmpty("every process's RSS stays within 10% after the warm-up");
             }
         }
