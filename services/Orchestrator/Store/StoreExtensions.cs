@@ -35,7 +35,6 @@ public static class StoreExtensions
         }
         // EF Core logs every command at Information: several per submission, which would drown the service's own logs.
         services.AddLogging(logging => logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning));
-        services.AddSingleton(new StoreSchema.Provider(options.Provider));
         services.AddHostedService<StoreSchema>();
         services.AddSingleton<OutboxQueue>();
         services.AddSingleton<SubmissionStore>();

@@ -10,9 +10,9 @@ namespace Cascade.Orchestrator.Store;
 /// while the database is not up yet. On PostgreSQL an advisory lock keeps orchestrators starting together from
 /// racing. (No migrations yet: this is the schema's first version.)
 /// </summary>
-public sealed class StoreSchema(IDbContextFactory<SubmissionsDbContext> contexts, StoreSchema.Provider provider, IServiceProvider services, ILogger<StoreSchema> logger) : IHostedService
+public sealed class StoreSchema(IDbContextFactory<SubmissionsDbContext> contexts, OrchestratorOptions options, IServiceProvider services, ILogger<StoreSchema> logger) : IHostedService
 {
-    public sealed record Provider(StoreProvider Name);
+    private StoreProvider Provider => options.Store.Provider;
 
     private const long PostgresLockKey = 0x_CA5C_ADE0;
     private static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(60);
@@ -43,16 +43,16 @@ public sealed class StoreSchema(IDbContextFactory<SubmissionsDbContext> contexts
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            if (provider.Name == StoreProvider.Postgres) await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({PostgresLockKey})", cancellationToken);
+            if (Provider == StoreProvider.Postgres) await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({PostgresLockKey})", cancellationToken);
             if (!await TablesExistAsync(db, cancellationToken))
             {
                 await db.GetService<IRelationalDatabaseCreator>().CreateTablesAsync(cancellationToken);
-                logger.LogInformation("Created the submission store's tables ({Provider})", provider.Name);
+                logger.LogInformation("Created the submission store's tables ({Provider})", Provider);
             }
         }
         finally
         {
-            if (provider.Name == StoreProvider.Postgres) await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({PostgresLockKey})", CancellationToken.None);
+            if (Provider == StoreProvider.Postgres) await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({PostgresLockKey})", CancellationToken.None);
             await db.Database.CloseConnectionAsync();
         }
     }
@@ -60,7 +60,7 @@ public sealed class StoreSchema(IDbContextFactory<SubmissionsDbContext> contexts
     /// <summary>Asked of the catalog, not by querying the tables: a failing query would log an error at every first start.</summary>
     private async Task<bool> TablesExistAsync(SubmissionsDbContext db, CancellationToken cancellationToken)
     {
-        var count = provider.Name == StoreProvider.Postgres
+        var count = Provider == StoreProvider.Postgres
             ? db.Database.SqlQueryRaw<int>("SELECT COUNT(*)::int AS \"Value\" FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('submissions', 'outbox')")
             : db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name IN ('submissions', 'outbox')");
         return await count.SingleAsync(cancellationToken) == 2;

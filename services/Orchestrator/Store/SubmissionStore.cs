@@ -56,19 +56,39 @@ public sealed class SubmissionStore(IDbContextFactory<SubmissionsDbContext> cont
     /// Applies <paramref name="apply"/> to the submission until it sticks. Null when there is no such submission;
     /// otherwise the row as it now is and what the transition did.
     /// </summary>
-    public async Task<(SubmissionRecord Submission, Transition Transition)?> TransitionAsync(
-        Guid id, Func<SubmissionRecord, DateTimeOffset, Transition> apply, CancellationToken cancellationToken = default)
+    public Task<(SubmissionRecord Submission, Transition Outcome)?> TransitionAsync(
+        Guid id, Func<SubmissionRecord, DateTimeOffset, Transition> apply, CancellationToken cancellationToken = default) =>
+        ChangeAsync(id, s =>
+        {
+            var transition = apply(s, Now());
+            return (transition, transition != Transition.Ignored, transition == Transition.Finished ? NewEntry(id, OutboxKind.Result) : null);
+        }, cancellationToken);
+
+    /// <summary>Sends a resubmission's answer to its own reply queue, and the final result there too from now on.</summary>
+    public async Task RedirectRepliesAsync(Guid id, string replyTo, CancellationToken cancellationToken = default) =>
+        await ChangeAsync(id, s =>
+        {
+            var inFlight = !s.IsFinished;
+            if (inFlight) s.ReplyTo = replyTo;
+            return (true, inFlight, NewEntry(id, OutboxKind.Reply, replyTo));
+        }, cancellationToken);
+
+    /// <summary>
+    /// One compare-and-set change: <paramref name="change"/> edits the row as read and says whether it changed it and
+    /// what outbox entry it owes; saved together, and done again on the fresh row when someone else changed it first.
+    /// </summary>
+    private async Task<(SubmissionRecord Submission, T Outcome)?> ChangeAsync<T>(
+        Guid id, Func<SubmissionRecord, (T Outcome, bool Changed, OutboxEntry? Owed)> change, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await OpenAsync(cancellationToken);
             var submission = await Guard(() => db.Submissions.FirstOrDefaultAsync(s => s.Id == id, cancellationToken));
             if (submission is null) return null;
-            var transition = apply(submission, Now());
-            if (transition == Transition.Ignored) return (submission, transition);
-            submission.Version++;
-            var entry = transition == Transition.Finished ? NewEntry(id, OutboxKind.Result) : null;
-            if (entry is not null) db.Outbox.Add(entry);
+            var (outcome, changed, owed) = change(submission);
+            if (!changed && owed is null) return (submission, outcome);
+            if (changed) submission.Version++;
+            if (owed is not null) db.Outbox.Add(owed);
             try
             {
                 await Guard(() => db.SaveChangesAsync(cancellationToken));
@@ -77,36 +97,8 @@ public sealed class SubmissionStore(IDbContextFactory<SubmissionsDbContext> cont
             {
                 continue;
             }
-            if (entry is not null) outbox.Deliver(entry, submission);
-            return (submission, transition);
-        }
-    }
-
-    /// <summary>Sends a resubmission's answer to its own reply queue, and the final result there too from now on.</summary>
-    public async Task RedirectRepliesAsync(Guid id, string replyTo, CancellationToken cancellationToken = default)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            await using var db = await OpenAsync(cancellationToken);
-            var submission = await Guard(() => db.Submissions.FirstOrDefaultAsync(s => s.Id == id, cancellationToken));
-            if (submission is null) return;
-            var entry = NewEntry(id, OutboxKind.Reply, replyTo);
-            db.Outbox.Add(entry);
-            if (!submission.IsFinished)
-            {
-                submission.ReplyTo = replyTo;
-                submission.Version++;
-            }
-            try
-            {
-                await Guard(() => db.SaveChangesAsync(cancellationToken));
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < MaxConflictRetries)
-            {
-                continue;
-            }
-            outbox.Deliver(entry, submission);
-            return;
+            if (owed is not null) outbox.Deliver(owed, submission);
+            return (submission, outcome);
         }
     }
 

@@ -4,13 +4,13 @@ using Cascade.Orchestrator.Store;
 namespace Cascade.Orchestrator.Submissions;
 
 /// <summary>
-/// Stage timeouts (and, on the same tick, the in-flight count the front doors admit by), as state transitions in the store rather than messages: every tick, overdue submissions are
-/// timed out compare-and-set, each re-checked in its current state, so a timeout fires at most once per
+/// Stage timeouts (and, on the same tick, the in-flight count the front doors admit by), as state transitions in
+/// the store rather than messages: every tick, overdue submissions are timed out compare-and-set, each re-checked in its current state, so a timeout fires at most once per
 /// submission whichever orchestrator sees it, and nothing floods the broker. Nothing times out while this
 /// orchestrator is not taking answers, nor for one stage timeout after it starts again: answers that queued
 /// meanwhile (an orchestrator restart, a broker restart) are read first.
-/// (A timer, not scheduled messages: MassTransit's RabbitMQ scheduler needs the delayed-message exchange plugin,
-/// not in Debian's RabbitMQ, or Quartz/Hangfire integrations, not on the registry here.)
+/// (A scan of the stored deadlines, not a scheduled message per submission: a scheduled timeout would still have to
+/// re-read the state before firing, and it would need a scheduler besides the database that already holds the deadline.)
 /// </summary>
 public sealed class DeadlineMonitor(
     SubmissionStore store,

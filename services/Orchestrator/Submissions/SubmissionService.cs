@@ -50,6 +50,7 @@ public sealed class SubmissionService(
         var traceId = Activity.Current?.TraceId ?? ActivityTraceId.CreateRandom();
         MessageData<byte[]>? claimCheck = null;
         SubmissionRecord? existing;
+        var now = store.Now();
         try
         {
             claimCheck = await images.PutBytes(image.ToArray(), busOptions.MessageData.TimeToLive, cancellationToken).ConfigureAwait(false);
@@ -64,9 +65,9 @@ public sealed class SubmissionService(
                 TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current
                     ? current.Id
                     : $"00-{traceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01",
-                SubmittedAt = store.Now(),
+                SubmittedAt = now,
                 AnswerBy = answerBy,
-            }, store.Now()), cancellationToken).ConfigureAwait(false);
+            }, now), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
