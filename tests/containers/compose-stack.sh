@@ -65,11 +65,11 @@ done
 echo "service health: $statuses($((SECONDS - started)) s)"
 [ "$statuses" = "healthy " ]
 if $gpu; then
-  echo "GPU classifier image: $(docker image inspect --format '{{.Size}}' cascade/classifier:gpu-local | numfmt --to=si)B"
+  echo "GPU classifier image: $(docker image inspect --format '{{.Size}}' cascade/classifier:gpu-local | numfmt --to=si --round=nearest)B"
   for classifier in $(docker-compose -p "$project" "${compose_files[@]}" ps -q classifier); do
-    warnings=$(docker logs "$classifier" 2>&1 | grep 'CUDA execution provider requested but it cannot load' || true)
+    warnings=$(docker logs "$classifier" 2>&1 | grep -o '"Message":"CUDA execution provider requested but it cannot load[^"]*"' || true)
     count=$(grep -c . <<<"$warnings" || true)
-    echo "classifier ${classifier:0:12}: $count CUDA warning(s): $(cut -c1-400 <<<"$warnings")"
+    echo "classifier ${classifier:0:12}: $count CUDA warning(s): $warnings"
     [ "$count" -eq 1 ]
   done
 fi
