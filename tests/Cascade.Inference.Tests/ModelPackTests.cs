@@ -28,7 +28,7 @@ public class ModelPackTests : IDisposable
     {
         using var pack = SharedAssets.Store().Load("squeezenet1.1-fp16");
         pack.MaxBatch.Should().Be(1, "this SqueezeNet file has a fixed batch of 1");
-        pack.Classes.Should().Be(1000);
+        pack.OutputSize.Should().Be(1000);
     }
 
     [Fact]

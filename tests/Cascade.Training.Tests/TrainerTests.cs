@@ -55,7 +55,7 @@ public class TrainerTests(SubsetTrainingFixture fixture)
         using var gate = ModelPack.Load(fixture.Result.GatePackDirectory!, sessions);
         using var classifier = ModelPack.Load(fixture.Result.ClassifierPackDirectory!, sessions);
 
-        gate.Manifest.Output.Activation.Should().Be(OutputActivation.Sigmoid);
+        gate.Manifest.Output!.Activation.Should().Be(OutputActivation.Sigmoid);
         gate.Manifest.Gate!.Threshold.Should().Be(fixture.Result.GateThreshold!.Value);
         classifier.Manifest.Classifier!.Rule.Should().Be(ClassifierRule.Independent);
         classifier.Manifest.Classifier.Labels.Should().Equal("black", "grizzly", "teddy");
