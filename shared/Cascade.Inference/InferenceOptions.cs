@@ -63,8 +63,14 @@ public sealed record InferenceOptions
 /// <summary>Settings section <c>Inference:Batching</c>.</summary>
 public sealed record BatchingOptions
 {
-    /// <summary>Largest batch sent to the model in one call (capped by what the model accepts).</summary>
-    public int MaxBatchSize { get; init; } = 16;
+    /// <summary>
+    /// Largest batch sent to the model in one call (capped by what the model accepts). 4: on this CPU a call costs
+    /// the same CPU time per image at 4, 8 or 16, but ONNX Runtime's arena grows in power-of-two regions and holds
+    /// the largest activation in one piece, so memory grows faster than the batch: at 16 the fp32 MobileNetV2's
+    /// (16x96x112x112 floats, 77 MB) took a 128 MiB region, and `cascade classify` peaked at 450 MB; at 8 at 320 MB,
+    /// at 4 at 270 MB (docs/benchmarks.md, "Memory, second pass").
+    /// </summary>
+    public int MaxBatchSize { get; init; } = 4;
     /// <summary>How long the first request of a batch may wait for company.</summary>
     public TimeSpan MaxWait { get; init; } = TimeSpan.FromMilliseconds(2);
     /// <summary>Requests waiting in front of one model before new ones are refused as overloaded.</summary>
