@@ -12,6 +12,7 @@ apt_packages=(
   docker-compose       # `docker-compose config` validates docker-compose.yml; the compose stack test
   docker.io            # Docker engine: Testcontainers, the compose stack and fresh-machine tests (tests/containers)
   debootstrap          # the local Debian base image (scripts/images.sh)
+  time                 # GNU time: the peak memory of `cascade classify` (ClassifyMemoryTests)
 )
 missing=()
 for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
