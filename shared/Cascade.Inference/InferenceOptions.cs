@@ -67,8 +67,8 @@ public sealed record BatchingOptions
     /// Largest batch sent to the model in one call (capped by what the model accepts). 4: on this CPU a call costs
     /// the same CPU time per image at 4, 8 or 16, but ONNX Runtime's arena grows in power-of-two regions and holds
     /// the largest activation in one piece, so memory grows faster than the batch: at 16 the fp32 MobileNetV2's
-    /// (16x96x112x112 floats, 77 MB) took a 128 MiB region, and `cascade classify` peaked at 450 MB; at 8 at 320 MB,
-    /// at 4 at 270 MB (docs/benchmarks.md, "Memory, second pass").
+    /// (16x96x112x112 floats, 77 MB) took a 128 MiB region, and `cascade classify` with it peaked at 450 MB; at 8 at
+    /// 320 MB, at 4 at 270 MB (docs/benchmarks.md, "Memory, second pass").
     /// </summary>
     public int MaxBatchSize { get; init; } = 4;
     /// <summary>How long the first request of a batch may wait for company.</summary>
