@@ -103,10 +103,17 @@ def query_handler(store):
     return Handler
 
 
+def tcp_port(text):
+    port = int(text)
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a TCP port is 1 to 65535, not {port}")
+    return port
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--otlp-grpc-port", type=int, default=4317, choices=range(1, 65536), metavar="PORT")
-    parser.add_argument("--query-port", type=int, default=8080, choices=range(1, 65536), metavar="PORT")
+    parser.add_argument("--otlp-grpc-port", type=tcp_port, default=4317, metavar="PORT")
+    parser.add_argument("--query-port", type=tcp_port, default=8080, metavar="PORT")
     arguments = parser.parse_args()
 
     store = SpanStore()

@@ -58,7 +58,7 @@ done
 echo "prometheus targets: $targets ($((SECONDS - started)) s)"
 [ "$total" -eq 4 ] && [ "$up" -eq 4 ]
 
-# One submission, then its trace at the collector. The exporters send in batches (every 5 s by default).
+# One submission, then its trace at the collector. The exporters send in batches, every 5 s by default.
 port() { docker-compose -p "$project" "${compose_files[@]}" port "$1" "$2" | cut -d: -f2; }
 photo=$(find ../shared/data/bears/grizzly -name '*.jpg' | LC_ALL=C sort | awk 'NR == 1')
 trace_id=$(curl -fsS --max-time 60 -F "image=@$photo;type=image/jpeg" "http://127.0.0.1:$(port orchestrator 8080)/api/v1/classify" \
@@ -66,9 +66,13 @@ trace_id=$(curl -fsS --max-time 60 -F "image=@$photo;type=image/jpeg" "http://12
 echo "submitted $(basename "$photo"): trace $trace_id"
 [[ $trace_id =~ ^[0-9a-f]{32}$ ]]
 traces="http://127.0.0.1:$(port otel-collector 8080)/traces/$trace_id"
-for _ in $(seq 30); do
-  verdict=$(curl -fsS "$traces" | /usr/bin/python3 tests/containers/one_trace.py Cascade.Orchestrator Cascade.Gate Cascade.Classifier) && break
-  sleep 2
+# Complete once whole and unchanged over more than one export interval (a batch may still be on its way).
+previous=
+for _ in $(seq 15); do
+  sleep 6
+  verdict=$(curl -fsS "$traces" | /usr/bin/python3 tests/containers/one_trace.py Cascade.Orchestrator Cascade.Gate Cascade.Classifier) || { previous=; continue; }
+  [ "$(head -1 <<<"$verdict")" = "$previous" ] && break
+  previous=$(head -1 <<<"$verdict")
 done
 echo "$verdict"
 echo "trace at the collector ($((SECONDS - started)) s): $(head -1 <<<"$verdict")"
