@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Issue 14's peer comparison: the job `cascade classify --json DATA` done by cascade, by ML.NET's standard image
+# pipeline and by a plain ONNX Runtime + NetVips loop (tests/Cascade.PeerBenchmarks), run alternating (cascade,
+# ML.NET, plain, ROUNDS times), each a whole process timed by /usr/bin/time -v (wall time, peak RSS). Prints a
+# markdown table of medians and ratios against cascade, then how far each peer's verdicts agree with cascade's.
+#   scripts/peers.sh [DATA]    DATA: ../shared/data. Environment: ROUNDS (3), MODELS (../shared/models),
+#                              OUT (where the outputs and timings stay; a new folder under /tmp)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=${1:-../shared/data}
+rounds=${ROUNDS:-3}
+models=${MODELS:-../shared/models}
+[ -d "$data" ] || { echo "error: no data folder $data" >&2; exit 2; }
+[ -d "$models" ] || { echo "error: no models folder $models (MODELS)" >&2; exit 2; }
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "error: ROUNDS must be a whole number from 1, was '$rounds'" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "error: /usr/bin/time is missing (Debian package 'time')" >&2; exit 1; }
+out=${OUT:-$(mktemp -d /tmp/cascade-peers.XXXXXX)}
+mkdir -p "$out"
+
+dotnet build tools/Cascade.Cli -c Release -v quiet -nologo >&2
+dotnet build tests/Cascade.PeerBenchmarks -c Release -v quiet -nologo >&2
+# The packs where ./run.sh keeps them, unless CASCADE_MODEL_DIR says otherwise.
+export CASCADE_MODEL_DIR=${CASCADE_MODEL_DIR:-$PWD/.models}
+cascade=(dotnet tools/Cascade.Cli/bin/Release/net10.0/cascade.dll)
+peers=(dotnet tests/Cascade.PeerBenchmarks/bin/Release/net10.0/Cascade.PeerBenchmarks.dll)
+"${cascade[@]}" models pull --from "$models" gate-mobilenetv2-int8 classifier-mobilenetv2-fp32 >&2
+packs=(--data "$data" --gate packs/gate-mobilenetv2-int8 --classifier packs/classifier-mobilenetv2-fp32 --models "$models")
+
+contenders=(cascade mlnet plain)
+run() { # NAME ROUND: one whole process, its JSON lines and its /usr/bin/time -v report into $out
+  local command
+  case $1 in
+    cascade) command=("${cascade[@]}" classify --json "$data") ;;
+    *) command=("${peers[@]}" "$1" "${packs[@]}") ;;
+  esac
+  /usr/bin/time -v -o "$out/$1.$2.time" "${command[@]}" > "$out/$1.$2.jsonl"
+}
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; outputs in $out"
+for round in $(seq "$rounds"); do
+  for name in "${contenders[@]}"; do run "$name" "$round"; done
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# Wall seconds and peak RSS in MB of one run, from its /usr/bin/time -v report.
+measure() {
+  awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i] }
+              /Maximum resident set size/ { rss = $2 / 1024 }
+              END { printf "%.2f %.0f\n", s, rss }' "$1"
+}
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+declare -A wall rss
+runs=()
+for name in "${contenders[@]}"; do
+  walls=() peaks=()
+  for round in $(seq "$rounds"); do
+    read -r w r < <(measure "$out/$name.$round.time")
+    walls+=("$w") peaks+=("$r")
+  done
+  wall[$name]=$(printf '%s\n' "${walls[@]}" | median)
+  rss[$name]=$(printf '%s\n' "${peaks[@]}" | median)
+  runs+=("| $name | ${walls[*]} | ${wall[$name]} | $(awk -v a="${wall[$name]}" -v b="${wall[cascade]}" 'BEGIN { printf "%.2f", a / b }') | ${peaks[*]} | ${rss[$name]} | $(awk -v a="${rss[$name]}" -v b="${rss[cascade]}" 'BEGIN { printf "%.2f", a / b }') |")
+done
+echo
+echo "$(wc -l < "$out/cascade.1.jsonl") images, $rounds rounds (medians; ratios against cascade's medians)"
+echo "| contender | wall s per round | median | vs cascade | peak RSS MB per round | median | vs cascade |"
+echo "|---|---|---|---|---|---|---|"
+printf '%s\n' "${runs[@]}"
+echo
+for name in mlnet plain; do "${peers[@]}" compare --cascade "$out/cascade.1.jsonl" --peer "$out/$name.1.jsonl" --name "$name"; done
