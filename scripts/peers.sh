@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Issue 14's peer comparison: the job `cascade classify --json DATA` done by cascade, by ML.NET's standard image
 # pipeline and by a plain ONNX Runtime + NetVips loop (tests/Cascade.PeerBenchmarks), run alternating (cascade,
-# ML.NET, plain, ROUNDS times), each a whole process timed by /usr/bin/time -v (wall time, peak RSS). Prints a
-# markdown table of medians and ratios against cascade, then how far each peer's verdicts agree with cascade's.
+# ML.NET, plain, ROUNDS times), each a whole process timed by /usr/bin/time -v (wall time, peak RSS, and the CPU
+# time it used, steadier than wall time on a shared machine). Prints a markdown table of medians and ratios
+# against cascade's, then how far each peer's verdicts agree with cascade's.
 #   scripts/peers.sh [DATA]    DATA: ../shared/data. Environment: ROUNDS (3), MODELS (../shared/models),
 #                              OUT (where the outputs and timings stay; a new folder under /tmp)
 set -euo pipefail
@@ -41,29 +42,32 @@ for round in $(seq "$rounds"); do
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# Wall seconds and peak RSS in MB of one run, from its /usr/bin/time -v report.
+# Wall seconds, CPU seconds (user + system) and peak RSS in MiB of one run, from its /usr/bin/time -v report.
 measure() {
   awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i] }
+              /User time|System time/ { cpu += $2 }
               /Maximum resident set size/ { rss = $2 / 1024 }
-              END { printf "%.2f %.0f\n", s, rss }' "$1"
+              END { printf "%.2f %.2f %.0f\n", s, cpu, rss }' "$1"
 }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
-declare -A wall rss
-runs=()
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+declare -A wall cpu rss
+rows=()
 for name in "${contenders[@]}"; do
-  walls=() peaks=()
+  walls=() cpus=() peaks=()
   for round in $(seq "$rounds"); do
-    read -r w r < <(measure "$out/$name.$round.time")
-    walls+=("$w") peaks+=("$r")
+    read -r w c r < <(measure "$out/$name.$round.time")
+    walls+=("$w") cpus+=("$c") peaks+=("$r")
   done
   wall[$name]=$(printf '%s\n' "${walls[@]}" | median)
+  cpu[$name]=$(printf '%s\n' "${cpus[@]}" | median)
   rss[$name]=$(printf '%s\n' "${peaks[@]}" | median)
-  runs+=("| $name | ${walls[*]} | ${wall[$name]} | $(awk -v a="${wall[$name]}" -v b="${wall[cascade]}" 'BEGIN { printf "%.2f", a / b }') | ${peaks[*]} | ${rss[$name]} | $(awk -v a="${rss[$name]}" -v b="${rss[cascade]}" 'BEGIN { printf "%.2f", a / b }') |")
+  rows+=("| $name | ${walls[*]} | ${wall[$name]} | $(ratio "${wall[$name]}" "${wall[cascade]}") | ${cpus[*]} | ${cpu[$name]} | $(ratio "${cpu[$name]}" "${cpu[cascade]}") | ${peaks[*]} | ${rss[$name]} | $(ratio "${rss[$name]}" "${rss[cascade]}") |")
 done
 echo
-echo "$(wc -l < "$out/cascade.1.jsonl") images, $rounds rounds (medians; ratios against cascade's medians)"
-echo "| contender | wall s per round | median | vs cascade | peak RSS MB per round | median | vs cascade |"
-echo "|---|---|---|---|---|---|---|"
-printf '%s\n' "${runs[@]}"
+echo "$(wc -l < "$out/cascade.1.jsonl") images, $rounds rounds; medians, and their ratios to cascade's"
+echo "| contender | wall s per round | median | vs cascade | CPU s per round | median | vs cascade | peak RSS MiB per round | median | vs cascade |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+printf '%s\n' "${rows[@]}"
 echo
 for name in mlnet plain; do "${peers[@]}" compare --cascade "$out/cascade.1.jsonl" --peer "$out/$name.1.jsonl" --name "$name"; done

@@ -16,11 +16,18 @@ public sealed class VerdictComparison
     public int Agreeing => _pairs.Count(p => p.Cascade.Outcome == p.Peer.Outcome);
     public double Agreement => Images == 0 ? 0 : (double)Agreeing / Images;
 
+    /// <summary>The mean |difference| of the gate scores of the images both scored.</summary>
+    public double MeanGateDifference => GateDifferences().Average();
+
     /// <exception cref="PeerInputException">A file is missing or a line is not what cascade or a peer prints.</exception>
-    public static VerdictComparison Read(string cascadeFile, string peerFile)
+    public static VerdictComparison Read(string cascadeFile, string peerFile) =>
+        Of(ReadLines(cascadeFile, CascadeLine), ReadLines(peerFile, VerdictLine.FromJson));
+
+    /// <summary>The lines of the same images, matched on their full paths.</summary>
+    public static VerdictComparison Of(IEnumerable<VerdictLine> cascadeLines, IEnumerable<VerdictLine> peerLines)
     {
-        var cascade = ReadLines(cascadeFile, CascadeLine).ToDictionary(l => Path.GetFullPath(l.File));
-        var peer = ReadLines(peerFile, VerdictLine.FromJson).ToDictionary(l => Path.GetFullPath(l.File));
+        var cascade = cascadeLines.ToDictionary(l => Path.GetFullPath(l.File));
+        var peer = peerLines.ToDictionary(l => Path.GetFullPath(l.File));
         var comparison = new VerdictComparison { Missing = cascade.Keys.Except(peer.Keys).Count() + peer.Keys.Except(cascade.Keys).Count() };
         foreach (var (file, line) in cascade)
             if (peer.TryGetValue(file, out var peerLine)) comparison._pairs.Add((line, peerLine));
@@ -31,8 +38,7 @@ public sealed class VerdictComparison
     public IEnumerable<string> Report(string peerName, int examples = 10)
     {
         yield return $"{peerName} vs cascade: {Agreeing} of {Images} images agree ({Agreement:P2}); {Missing} only in one of the two";
-        var gateDifferences = _pairs.Where(p => p.Cascade.Gate is not null && p.Peer.Gate is not null)
-            .Select(p => Math.Abs(p.Cascade.Gate!.Value - p.Peer.Gate!.Value)).DefaultIfEmpty().ToArray();
+        var gateDifferences = GateDifferences().ToArray();
         yield return $"  gate score |difference|: mean {gateDifferences.Average():F4}, max {gateDifferences.Max():F4}; " +
                      $"within 0.01: {gateDifferences.Count(d => d <= 0.01)}, within 0.05: {gateDifferences.Count(d => d <= 0.05)}";
         foreach (var move in _pairs.Where(p => p.Cascade.Outcome != p.Peer.Outcome)
@@ -41,6 +47,9 @@ public sealed class VerdictComparison
         foreach (var (cascade, peer) in _pairs.Where(p => p.Cascade.Outcome != p.Peer.Outcome).Take(examples))
             yield return $"  {cascade.File}: cascade {cascade.Outcome} (gate {cascade.Gate:F3}), {peerName} {peer.Outcome} (gate {peer.Gate:F3})";
     }
+
+    private IEnumerable<double> GateDifferences() => _pairs.Where(p => p.Cascade.Gate is not null && p.Peer.Gate is not null)
+        .Select(p => (double)Math.Abs(p.Cascade.Gate!.Value - p.Peer.Gate!.Value)).DefaultIfEmpty();
 
     private static IEnumerable<VerdictLine> ReadLines(string file, Func<JsonElement, VerdictLine> read)
     {
