@@ -70,4 +70,6 @@ echo "| contender | wall s per round | median | vs cascade | CPU s per round | m
 echo "|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
 echo
-for name in mlnet plain; do "${peers[@]}" compare --cascade "$out/cascade.1.jsonl" --peer "$out/$name.1.jsonl" --name "$name"; done
+for name in mlnet plain; do
+  "${peers[@]}" compare --cascade "$out/cascade.1.jsonl" --peer "$out/$name.1.jsonl" --name "$name" --pack packs/gate-mobilenetv2-int8
+done

@@ -2,22 +2,22 @@ namespace Cascade.PeerBenchmarks;
 
 /// <summary>
 /// The command line: <c>mlnet|plain --data DIR --gate PACK_DIR --classifier PACK_DIR --models DIR</c>, or
-/// <c>compare --cascade FILE --peer FILE [--name NAME]</c>.
+/// <c>compare --cascade FILE --peer FILE [--name NAME] [--pack PACK_DIR]</c> (with a pack, images enlarged to its short side are counted apart).
 /// </summary>
 public sealed record PeerArguments(string Command, IReadOnlyDictionary<string, string> Options)
 {
     public const string Usage =
         "usage: Cascade.PeerBenchmarks mlnet|plain --data DIR --gate PACK_DIR --classifier PACK_DIR --models DIR\n" +
-        "       Cascade.PeerBenchmarks compare --cascade CASCADE_JSONL --peer PEER_JSONL [--name NAME]";
+        "       Cascade.PeerBenchmarks compare --cascade CASCADE_JSONL --peer PEER_JSONL [--name NAME] [--pack PACK_DIR]";
 
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
         ["mlnet"] = ["--data", "--gate", "--classifier", "--models"],
         ["plain"] = ["--data", "--gate", "--classifier", "--models"],
-        ["compare"] = ["--cascade", "--peer", "--name"],
+        ["compare"] = ["--cascade", "--peer", "--name", "--pack"],
     };
 
-    private static readonly HashSet<string> Optional = ["--name"];
+    private static readonly HashSet<string> Optional = ["--name", "--pack"];
 
     /// <exception cref="PeerInputException">An unknown command or option, an option without a value, or a required one missing.</exception>
     public static PeerArguments Parse(string[] args)

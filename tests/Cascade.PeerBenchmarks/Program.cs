@@ -23,7 +23,9 @@ try
     if (arguments.Command == "compare")
     {
         var comparison = VerdictComparison.Read(arguments["--cascade"], arguments["--peer"]);
-        foreach (var line in comparison.Report(arguments.Get("--name") ?? Path.GetFileNameWithoutExtension(arguments["--peer"]))) Console.WriteLine(line);
+        var shortSide = arguments.Get("--pack") is { } pack ? PackManifest.Read(Path.Combine(pack, PeerPack.ManifestFileName)).Input.ShortSide : (int?)null;
+        var name = arguments.Get("--name") ?? Path.GetFileNameWithoutExtension(arguments["--peer"]);
+        foreach (var line in comparison.Report(name, shortSide is { } side ? file => ImageHeader.ShortSide(file) < side : null)) Console.WriteLine(line);
         return 0;
     }
 

@@ -34,13 +34,24 @@ public sealed class VerdictComparison
         return comparison;
     }
 
-    /// <summary>A few lines of text: agreement, the moves between outcomes, gate score differences, the first disagreements.</summary>
-    public IEnumerable<string> Report(string peerName, int examples = 10)
+    /// <summary>
+    /// A few lines of text: agreement, gate score differences, the moves between outcomes, the first disagreements.
+    /// With <paramref name="enlarged"/> (whether preprocessing enlarges a file), agreement and gate differences of the
+    /// enlarged images and of the others apart: the resizers differ most when they enlarge.
+    /// </summary>
+    public IEnumerable<string> Report(string peerName, Func<string, bool>? enlarged = null, int examples = 10)
     {
         yield return $"{peerName} vs cascade: {Agreeing} of {Images} images agree ({Agreement:P2}); {Missing} only in one of the two";
         var gateDifferences = GateDifferences().ToArray();
         yield return $"  gate score |difference|: mean {gateDifferences.Average():F4}, max {gateDifferences.Max():F4}; " +
                      $"within 0.01: {gateDifferences.Count(d => d <= 0.01)}, within 0.05: {gateDifferences.Count(d => d <= 0.05)}";
+        if (enlarged is not null)
+            foreach (var part in _pairs.GroupBy(p => enlarged(p.Cascade.File)).OrderBy(g => g.Key))
+            {
+                var differences = part.Select(GateDifference).OfType<double>().DefaultIfEmpty().ToArray();
+                yield return $"  {(part.Key ? "enlarged" : "not enlarged")}: {part.Count(p => p.Cascade.Outcome == p.Peer.Outcome)} of {part.Count()} agree; " +
+                             $"gate score |difference| mean {differences.Average():F4}, max {differences.Max():F4}";
+            }
         foreach (var move in _pairs.Where(p => p.Cascade.Outcome != p.Peer.Outcome)
                      .GroupBy(p => $"{p.Cascade.Outcome} -> {p.Peer.Outcome}").OrderByDescending(g => g.Count()))
             yield return $"  cascade {move.Key}: {move.Count()}";
@@ -48,8 +59,10 @@ public sealed class VerdictComparison
             yield return $"  {cascade.File}: cascade {cascade.Outcome} (gate {cascade.Gate:F3}), {peerName} {peer.Outcome} (gate {peer.Gate:F3})";
     }
 
-    private IEnumerable<double> GateDifferences() => _pairs.Where(p => p.Cascade.Gate is not null && p.Peer.Gate is not null)
-        .Select(p => (double)Math.Abs(p.Cascade.Gate!.Value - p.Peer.Gate!.Value)).DefaultIfEmpty();
+    private IEnumerable<double> GateDifferences() => _pairs.Select(GateDifference).OfType<double>().DefaultIfEmpty();
+
+    private static double? GateDifference((VerdictLine Cascade, VerdictLine Peer) pair) =>
+        pair.Cascade.Gate is { } cascade && pair.Peer.Gate is { } peer ? Math.Abs(cascade - peer) : null;
 
     private static IEnumerable<VerdictLine> ReadLines(string file, Func<JsonElement, VerdictLine> read)
     {
