@@ -42,7 +42,15 @@ public sealed class MlNetCascade : IDisposable
 
     public VerdictLine Classify(string file)
     {
-        var gated = _gate.Predict(new ImagePathRow { Path = file });
+        GateRow gated;
+        try
+        {
+            gated = _gate.Predict(new ImagePathRow { Path = file });
+        }
+        catch (ArgumentException e) // what LoadImages throws for a file Skia cannot decode
+        {
+            return VerdictLine.Failed(file, e.Message);
+        }
         var score = _rule.GateScore(gated.Logits);
         if (!_rule.Accepts(score)) return VerdictLine.NoObject(file, score);
         var classified = _classifier.Predict(new TensorRow { Tensor = gated.Tensor });
