@@ -24,7 +24,8 @@ dotnet build tests/Cascade.PeerBenchmarks -c Release -v quiet -nologo >&2
 export CASCADE_MODEL_DIR=${CASCADE_MODEL_DIR:-$PWD/.models}
 cascade=(dotnet tools/Cascade.Cli/bin/Release/net10.0/cascade.dll)
 peers=(dotnet tests/Cascade.PeerBenchmarks/bin/Release/net10.0/Cascade.PeerBenchmarks.dll)
-"${cascade[@]}" models pull --from "$models" gate-mobilenetv2-int8 classifier-mobilenetv2-fp32 >&2
+# Every pack, as ./run.sh does, so cascade finds its default packs whichever they are.
+"${cascade[@]}" models pull --from "$models" >&2
 packs=(--data "$data" --gate packs/gate-mobilenetv2-int8 --classifier packs/classifier-mobilenetv2-fp32 --models "$models")
 
 contenders=(cascade mlnet plain)

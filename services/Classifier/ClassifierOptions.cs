@@ -6,7 +6,7 @@ namespace Cascade.Classifier;
 public sealed record ClassifierOptions
 {
     public const string Section = "Classifier";
-    public const string DefaultPack = "classifier-mobilenetv2-fp32";
+    public const string DefaultPack = "classifier-mobilenetv2-int8-head";
 
     /// <summary>Pack name in the model directory, or a path to a pack folder.</summary>
     public string Pack { get; init; } = DefaultPack;

@@ -59,7 +59,7 @@ public class DotnetToolInstallTests
         help.ExitCode.Should().Be(0, help.Error);
         help.Output.Should().Contain("classify").And.Contain("models");
 
-        var pull = await ScriptRun.RunAsync(cascade, ["models", "pull", "--from", SharedAssets.Models, "gate-mobilenetv2-int8", "classifier-mobilenetv2-fp32"], Timeout, elsewhere, user);
+        var pull = await ScriptRun.RunAsync(cascade, ["models", "pull", "--from", SharedAssets.Models, "gate-mobilenetv2-int8", "classifier-mobilenetv2-int8-head"], Timeout, elsewhere, user);
         pull.ExitCode.Should().Be(0, pull.Output + pull.Error);
         var models = Path.Combine(home, ".local", "share", "cascade", "models");
         File.Exists(Path.Combine(models, "gate-mobilenetv2-int8", "model.onnx")).Should().BeTrue("packs go to the per-user folder, not the current one");

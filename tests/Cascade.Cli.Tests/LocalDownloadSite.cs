@@ -42,10 +42,11 @@ public sealed class LocalDownloadSite : IAsyncDisposable
             var uri = new Uri(url);
             files[$"/{uri.Authority}{uri.AbsolutePath}"] = Path.Combine(folder, replace?.GetValueOrDefault(fileName) ?? fileName);
         }
-        foreach (var (_, manifest) in PackPuller.ReadCatalog(catalog))
+        // A head pack without a model of its own has nothing to serve.
+        foreach (var model in PackPuller.ReadCatalog(catalog).Select(p => p.Manifest.Model).OfType<ModelSource>())
         {
-            Serve(manifest.Model.Url, manifest.Model.MirrorFileName);
-            Serve(manifest.Model.DerivedFrom?.Url, manifest.Model.DerivedFrom?.MirrorFileName);
+            Serve(model.Url, model.MirrorFileName);
+            Serve(model.DerivedFrom?.Url, model.DerivedFrom?.MirrorFileName);
         }
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");

@@ -44,6 +44,8 @@ public class ComposeFileTests
     [InlineData("-f", "docker-compose.yml", "--profile", "observability", "config")]
     [InlineData("-f", "docker-compose.yml", "-f", "docker-compose.gpu.yml", "config")]
     [InlineData("-f", "docker-compose.yml", "-f", "docker-compose.local.yml", "config")]
+    [InlineData("-f", "docker-compose.yml", "-f", "docker-compose.local.yml", "-f", "docker-compose.gpu-local.yml", "config")]
+    [InlineData("-f", "docker-compose.yml", "-f", "docker-compose.local.yml", "-f", "docker-compose.observability-local.yml", "--profile", "observability", "config")]
     public void Compose_file_parses(params string[] arguments) => Run("docker-compose", arguments);
 
     [Fact]

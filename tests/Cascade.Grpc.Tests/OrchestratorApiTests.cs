@@ -28,7 +28,7 @@ public class OrchestratorApiTests(GrpcHostFixture host)
         result.Gate.Accepted.Should().BeTrue();
         result.Gate.Model.Name.Should().Be("gate-mobilenetv2-int8");
         result.Classifier.Scores.Should().HaveCount(3);
-        result.Classifier.Model.Name.Should().Be("classifier-mobilenetv2-fp32");
+        result.Classifier.Model.Name.Should().Be("classifier-mobilenetv2-int8-head");
         result.TotalMs.Should().BePositive();
     }
 

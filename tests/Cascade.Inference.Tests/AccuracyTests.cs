@@ -3,8 +3,8 @@ using Xunit.Abstractions;
 
 namespace Cascade.Inference.Tests;
 
-/// <summary>Accuracy floors of the default packs on every photo in ../shared/data.</summary>
-public class AccuracyTests(ReferencePacksFixture packs, ITestOutputHelper output) : IClassFixture<ReferencePacksFixture>
+/// <summary>Accuracy floors of a zero-shot gate and classifier pair on every photo in ../shared/data; the same floors for every pair.</summary>
+public abstract class AccuracyTests(CascadePacksFixture packs, ITestOutputHelper output)
 {
     private static readonly string[] BearClasses = ["teddy", "grizzly", "black"];
 
@@ -41,7 +41,7 @@ public class AccuracyTests(ReferencePacksFixture packs, ITestOutputHelper output
             }
         }
         var accuracy = (double)correct / total;
-        output.WriteLine($"fine: accuracy {accuracy:0.000} ({correct}/{total}); below minScore (unknown): {unknown}");
+        output.WriteLine($"fine ({packs.Classifier}): accuracy {accuracy:0.000} ({correct}/{total}); below minScore (unknown): {unknown}");
         accuracy.Should().BeGreaterThanOrEqualTo(0.97);
         ((double)unknown / total).Should().BeLessThan(0.03, "the minimum score must not turn many real bears into unknown");
     }
@@ -67,4 +67,13 @@ public class AccuracyTests(ReferencePacksFixture packs, ITestOutputHelper output
         });
         return accepted;
     }
+}
+
+public sealed class ReferencePacksAccuracyTests(ReferencePacksFixture packs, ITestOutputHelper output) : AccuracyTests(packs, output), IClassFixture<ReferencePacksFixture>;
+
+/// <summary>The classifier reads the int8 gate's logits (saturating near 28.8) instead of the fp32 model's: the floors must still hold.</summary>
+public sealed class FusedZeroShotAccuracyTests(FusedZeroShotPacksFixture packs, ITestOutputHelper output) : AccuracyTests(packs, output), IClassFixture<FusedZeroShotPacksFixture>
+{
+    [Fact]
+    public void The_classifier_runs_on_the_gate_s_model() => packs.Pipeline.SharesBackbone.Should().BeTrue();
 }

@@ -18,9 +18,11 @@ public class ExecutionProviderTests
         if (pack.Provider == ExecutionProvider.Cuda) return;
         pack.Provider.Should().Be(ExecutionProvider.Cpu);
         logs.Messages.Where(m => m.Level == LogLevel.Warning).Should().ContainSingle().Which.Text.Should().Contain("CUDA").And.Contain("CPU");
-        var output = new float[pack.Classes];
-        pack.Run(new float[pack.InputElements], 1, output);
-        output.Sum().Should().BeApproximately(1f, 1e-3f);
+        var row = new float[pack.OutputSize];
+        pack.Run(new float[pack.InputElements], 1, row);
+        var probabilities = new float[pack.OutputSize];
+        ModelHead.Of(pack).Score(row, probabilities);
+        probabilities.Sum().Should().BeApproximately(1f, 1e-3f);
     }
 
     private sealed class RecordingLoggerProvider : ILoggerProvider

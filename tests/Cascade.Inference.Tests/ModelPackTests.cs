@@ -28,7 +28,7 @@ public class ModelPackTests : IDisposable
     {
         using var pack = SharedAssets.Store().Load("squeezenet1.1-fp16");
         pack.MaxBatch.Should().Be(1, "this SqueezeNet file has a fixed batch of 1");
-        pack.Classes.Should().Be(1000);
+        pack.OutputSize.Should().Be(1000);
     }
 
     [Fact]
@@ -58,4 +58,65 @@ public class ModelPackTests : IDisposable
     [Fact]
     public void Unknown_manifest_field_is_refused() =>
         LoadError(PackWith(m => m["treshold"] = 0.5)).Should().Contain("treshold");
+
+    /// <summary>The fused zero-shot head pack, edited, in its own folder; its backbone (the int8 gate pack) comes from the model directory.</summary>
+    private static string HeadError(Action<JsonNode> edit)
+    {
+        var folder = Directory.CreateTempSubdirectory("cascade-head-").FullName;
+        try
+        {
+            var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(SharedAssets.Packs, "classifier-mobilenetv2-int8-head", ModelManifest.FileName)))!;
+            edit(manifest);
+            File.WriteAllText(Path.Combine(folder, ModelManifest.FileName), manifest.ToJsonString());
+            return FluentActions.Invoking(() => SharedAssets.Store().LoadStage(folder)).Should().Throw<ModelPackException>().Which.Message;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Head_pack_loads_on_the_gate_pack_it_names()
+    {
+        var stage = SharedAssets.Store().LoadStage("classifier-mobilenetv2-int8-head");
+        using var backbone = stage.Backbone;
+        using var head = stage.Head;
+        backbone.Manifest.Name.Should().Be("gate-mobilenetv2-int8");
+        head.Classes.Should().Be(1000);
+    }
+
+    [Fact]
+    public void Head_pack_naming_another_backbone_sha256_names_both() =>
+        HeadError(m => m["backbone"]!["sha256"] = new string('a', 64)).Should().Contain(new string('a', 64)).And.Contain("83530ad8");
+
+    [Fact]
+    public void Head_pack_reading_a_tensor_the_backbone_lacks_is_named() =>
+        HeadError(m => { m["backbone"]!["tensors"] = new JsonArray("logits"); m["output"]!["name"] = "logits"; }).Should().Contain("'logits'").And.Contain("'output'");
+
+    [Fact]
+    public void Head_pack_with_an_input_of_its_own_is_refused() =>
+        HeadError(m => m["input"] = JsonNode.Parse(File.ReadAllText(Path.Combine(SharedAssets.Packs, "gate-mobilenetv2-int8", ModelManifest.FileName)))!["input"]!.DeepClone())
+            .Should().Contain("input is set");
+
+    [Fact]
+    public void Head_pack_without_a_model_reading_two_tensors_is_refused() =>
+        HeadError(m => m["backbone"]!["tensors"] = new JsonArray("output", "472_fp")).Should().Contain("backbone.tensors must be ['output']");
+
+    [Fact]
+    public void Unknown_field_in_the_backbone_reference_is_refused() =>
+        HeadError(m => m["backbone"]!["sha"] = "x").Should().Contain("sha");
+
+    [Fact]
+    public void Backbone_pack_that_decides_is_refused() =>
+        LoadError(PackWith(m => m["tensors"] = new JsonArray(new JsonObject { ["name"] = "output", ["size"] = 1000 })))
+            .Should().Contain("a backbone pack (tensors) has no output, labels, groups, gate or classifier");
+
+    [Fact]
+    public void Backbone_pack_tensor_of_the_wrong_size_is_named() =>
+        LoadError(PackWith(m =>
+        {
+            foreach (var key in new[] { "output", "groups", "classifier" }) m.AsObject().Remove(key);
+            m["tensors"] = new JsonArray(new JsonObject { ["name"] = "output", ["size"] = 999 });
+        })).Should().Contain("tensor 'output' of size 999").And.Contain(",1000]");
 }

@@ -1,4 +1,5 @@
 using Cascade.Inference.Batching;
+using Cascade.Inference.Packs;
 using Cascade.Inference.Pipeline;
 using Xunit.Abstractions;
 
@@ -24,7 +25,7 @@ public class PreprocessingParityTests(ITestOutputHelper output)
     public async Task ImageNet_samples_get_their_own_class(string pack, double floor)
     {
         var store = SharedAssets.Store();
-        await using var scorer = new ModelScorer(store.Load(pack), store.Decoder, new BatchingOptions());
+        await using var scorer = Scorer(store, pack);
         var samples = SharedAssets.Photos("negatives").Concat(SharedAssets.Photos("extra_bears"))
             .Where(p => Path.GetFileName(p).StartsWith("imagenet_n"))
             .Take(200)
@@ -33,7 +34,7 @@ public class PreprocessingParityTests(ITestOutputHelper output)
         foreach (var sample in samples)
         {
             var wnid = Path.GetFileName(sample).Split('_')[1];
-            var (probabilities, _) = await scorer.ScoreAsync(await File.ReadAllBytesAsync(sample));
+            var probabilities = (await scorer.ScoreAsync(await File.ReadAllBytesAsync(sample))).Probabilities;
             if (Array.IndexOf(probabilities, probabilities.Max()) == ClassOfWnid.Value[wnid]) correct++;
         }
         var top1 = (double)correct / samples.Count;
@@ -47,9 +48,15 @@ public class PreprocessingParityTests(ITestOutputHelper output)
     public async Task Brown_bear_sample_is_class_294(string pack)
     {
         var store = SharedAssets.Store();
-        await using var scorer = new ModelScorer(store.Load(pack), store.Decoder, new BatchingOptions());
-        var (probabilities, _) = await scorer.ScoreAsync(await File.ReadAllBytesAsync(Path.Combine(SharedAssets.Data, "extra_bears", "imagenet_n02132136_brown_bear.jpg")));
+        await using var scorer = Scorer(store, pack);
+        var probabilities = (await scorer.ScoreAsync(await File.ReadAllBytesAsync(Path.Combine(SharedAssets.Data, "extra_bears", "imagenet_n02132136_brown_bear.jpg")))).Probabilities;
         Array.IndexOf(probabilities, probabilities.Max()).Should().Be(294);
         probabilities.Sum().Should().BeApproximately(1f, 1e-3f, "the manifest's activation yields a distribution");
+    }
+
+    private static ModelScorer Scorer(ModelStore store, string pack)
+    {
+        var stage = store.LoadStage(pack);
+        return new ModelScorer(new DynamicBatcher(stage.Backbone, new BatchingOptions()), stage.Head, store.Decoder);
     }
 }

@@ -25,7 +25,7 @@ public class ModelDerivationTests(ITestOutputHelper output)
     {
         using var temp = new TempDirectory();
         var manifest = ModelManifest.Read(Path.Combine(SharedAssets.Packs, packName, ModelManifest.FileName));
-        var derivedFrom = manifest.Model.DerivedFrom!;
+        var derivedFrom = manifest.Model!.DerivedFrom!;
         var recipe = ModelDerivations.All.Single(d => d.Recipe == derivedFrom.Recipe);
 
         var derived = recipe.Derive(File.ReadAllBytes(Path.Combine(SharedAssets.Models, derivedFrom.MirrorFileName!)));

@@ -52,29 +52,38 @@ public class TrainerTests(SubsetTrainingFixture fixture)
     public void Exported_packs_load_like_any_other_pack_and_decide()
     {
         var sessions = new SessionFactory(new InferenceOptions(), NullLogger.Instance);
-        using var gate = ModelPack.Load(fixture.Result.GatePackDirectory!, sessions);
-        using var classifier = ModelPack.Load(fixture.Result.ClassifierPackDirectory!, sessions);
+        var gate = StagePack.Load(fixture.Result.GatePackDirectory!, sessions, modelDirectory: null);
+        var classifier = StagePack.Load(fixture.Result.ClassifierPackDirectory!, sessions, modelDirectory: null, loaded: gate.Backbone);
+        using var backbone = gate.Backbone;
+        using var gateHead = gate.Head;
+        using var classifierHead = classifier.Head;
+        // Two heads on the backbone pack beside them: the classifier reuses the gate's session.
+        classifier.Backbone.Should().BeSameAs(gate.Backbone);
+        backbone.Manifest.Form.Should().Be(PackForm.Backbone);
 
-        gate.Manifest.Output.Activation.Should().Be(OutputActivation.Sigmoid);
-        gate.Manifest.Gate!.Threshold.Should().Be(fixture.Result.GateThreshold!.Value);
-        classifier.Manifest.Classifier!.Rule.Should().Be(ClassifierRule.Independent);
-        classifier.Manifest.Classifier.Labels.Should().Equal("black", "grizzly", "teddy");
-        classifier.Manifest.Groups["teddy"].Should().Equal(2);
+        gateHead.Manifest.Output!.Activation.Should().Be(OutputActivation.Sigmoid);
+        gateHead.Manifest.Gate!.Threshold.Should().Be(fixture.Result.GateThreshold!.Value);
+        classifierHead.Manifest.Classifier!.Rule.Should().Be(ClassifierRule.Independent);
+        classifierHead.Manifest.Classifier.Labels.Should().Equal("black", "grizzly", "teddy");
+        classifierHead.Manifest.Groups["teddy"].Should().Equal(2);
 
-        var gatePolicy = new GatePolicy(gate.Manifest);
-        var classifierPolicy = new ClassifierPolicy(classifier.Manifest);
+        var gatePolicy = new GatePolicy(gateHead.Manifest);
+        var classifierPolicy = new ClassifierPolicy(classifierHead.Manifest);
         var decoder = new Cascade.Imaging.ImageDecoder();
         var teddy = Directory.GetFiles(Path.Combine(SharedAssets.Bears, "teddy")).Order(StringComparer.Ordinal).Skip(200).Take(6).ToList();
-        var input = new float[gate.InputElements];
+        var input = new float[backbone.InputElements];
+        var row = new float[backbone.OutputSize];
+        var gateProbability = new float[1];
         var probabilities = new float[3];
         int accepted = 0, called = 0;
         foreach (var path in teddy)
         {
-            using var image = decoder.Decode(File.ReadAllBytes(path), gate.Resize);
-            gate.Layout.Write(image, input);
-            gate.Run(input, 1, probabilities.AsSpan(0, 1));
-            if (gatePolicy.Decide(probabilities.AsSpan(0, 1)).Accepted) accepted++;
-            classifier.Run(input, 1, probabilities);
+            using var image = decoder.Decode(File.ReadAllBytes(path), backbone.Resize);
+            backbone.Layout.Write(image, input);
+            backbone.Run(input, 1, row);
+            gateHead.Score(row, gateProbability);
+            if (gatePolicy.Decide(gateProbability).Accepted) accepted++;
+            classifierHead.Score(row, probabilities);
             var decision = classifierPolicy.Decide(probabilities);
             // Heads trained on 40 images per folder: most, not all, unseen teddies are recognised.
             decision.Label.Should().BeOneOf("teddy", null);

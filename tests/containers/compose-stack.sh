@@ -4,15 +4,26 @@
 # become healthy; a bear and a non-bear are classified through gRPC, REST and the AMQP queue
 # (tests/containers/front_doors.py). Everything is removed afterwards, on failure too: containers, network and
 # volumes of a compose project named after this process; projects left by killed runs are swept first.
-#   tests/containers/compose-stack.sh
+# --gpu-image (opt-in, not in test.sh: the GPU package adds about 540 MB to restore and copy): the classifiers run
+# the GPU image instead (scripts/images.sh --gpu, docker-compose.gpu-local.yml: the -p:OnnxRuntime=Gpu build on the
+# local Debian base, the CUDA provider set); with no CUDA here, each must log the one warning that CUDA cannot
+# load, then classify on CPU.
+#   tests/containers/compose-stack.sh [--gpu-image]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib/docker-engine.sh
+case "${1:-}" in
+  "") gpu=false ;;
+  --gpu-image) gpu=true ;;
+  *) echo "usage: tests/containers/compose-stack.sh [--gpu-image]" >&2; exit 2 ;;
+esac
 
 started=$SECONDS
 project=cascade-test-$$
 work=$(mktemp -d)
 compose_files=(-f docker-compose.yml -f docker-compose.local.yml)
+image_options=()
+if $gpu; then compose_files+=(-f docker-compose.gpu-local.yml); image_options=(--gpu); fi
 python=/usr/bin/python3   # Debian's, with python3-grpcio and python3-pika
 export CASCADE_MODEL_DIR=$work/models CASCADE_MODEL_MIRROR
 CASCADE_MODEL_MIRROR=$(realpath ../shared/models)
@@ -39,7 +50,7 @@ for stale in $(docker ps -a --filter label=com.docker.compose.project --format '
   if ! kill -0 "${stale#cascade-test-}" 2>/dev/null; then echo "removing stack $stale left by a killed run"; down "$stale" || true; fi
 done
 
-scripts/images.sh
+scripts/images.sh "${image_options[@]}"
 echo "compose up ($project)"
 docker-compose -p "$project" "${compose_files[@]}" up --detach --no-build --scale classifier=2
 
@@ -53,6 +64,15 @@ for _ in $(seq 90); do
 done
 echo "service health: $statuses($((SECONDS - started)) s)"
 [ "$statuses" = "healthy " ]
+if $gpu; then
+  echo "GPU classifier image: $(docker image inspect --format '{{.Size}}' cascade/classifier:gpu-local | numfmt --to=si --round=nearest)B"
+  for classifier in $(docker-compose -p "$project" "${compose_files[@]}" ps -q classifier); do
+    warnings=$(docker logs "$classifier" 2>&1 | grep -o '"Message":"CUDA execution provider requested but it cannot load[^"]*"' || true)
+    count=$(grep -c . <<<"$warnings" || true)
+    echo "classifier ${classifier:0:12}: $count CUDA warning(s): $warnings"
+    [ "$count" -eq 1 ]
+  done
+fi
 
 port() { docker-compose -p "$project" "${compose_files[@]}" port "$1" "$2" | cut -d: -f2; }
 "$python" -m grpc_tools.protoc -I shared/Cascade.Protos/Proto --python_out="$work" --grpc_python_out="$work" cascade/v1/cascade.proto

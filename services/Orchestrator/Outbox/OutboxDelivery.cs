@@ -15,12 +15,15 @@ namespace Cascade.Orchestrator.Outbox;
 /// </summary>
 public sealed class OutboxDelivery(IBus bus, IMessageDataRepository images, IDeletableClaimChecks claimChecks, ILogger<OutboxDelivery> logger)
 {
+    /// <summary>A source, not a bare Activity: exported with the other Cascade sources, the sends below keep their parent in the trace.</summary>
+    private static readonly ActivitySource Activities = new("Cascade.Orchestrator.Outbox");
+
     public async Task DeliverAsync(OutboxEntry entry, SubmissionRecord? submission, CancellationToken cancellationToken)
     {
         // Deleted by retention meanwhile: nothing is owed any more.
         if (submission is null) return;
         // Sent from a background loop: the submitter's trace is restored, so the stages' work joins it.
-        using var trace = submission.TraceParent is { } parent ? new Activity($"outbox {entry.Kind}").SetParentId(parent).Start() : null;
+        using var trace = submission.TraceParent is { } parent ? Activities.StartActivity($"outbox {entry.Kind}", ActivityKind.Internal, parent) : null;
         switch (entry.Kind)
         {
             case OutboxKind.GateCommand:

@@ -2,6 +2,7 @@ using Cascade.Orchestrator.Outbox;
 using Cascade.ServiceDefaults;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Cascade.Orchestrator.Store;
 
@@ -20,7 +21,7 @@ public static class StoreExtensions
         switch (options.Provider)
         {
             case StoreProvider.Postgres:
-                services.AddPooledDbContextFactory<SubmissionsDbContext>(db => db.UseNpgsql(postgres));
+                services.AddPooledDbContextFactory<SubmissionsDbContext>(db => db.UseNpgsql(PooledConnectionString(postgres!, options)));
                 break;
             case StoreProvider.Sqlite:
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Path))!);
@@ -43,6 +44,13 @@ public static class StoreExtensions
         services.AddHealthChecks().AddCheck<SubmissionStoreHealthCheck>("submission-store", tags: [HealthTags.Ready]);
         return services;
     }
+
+    /// <summary>
+    /// Npgsql's defaults (up to 100 connections, idle ones closed after 5 minutes) let one orchestrator under load
+    /// take every connection the server has; the next burst after a prune then fails with "too many clients" (53300).
+    /// </summary>
+    private static string PooledConnectionString(string connectionString, StoreOptions options) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = options.MaxConnections, MinPoolSize = options.MinConnections }.ConnectionString;
 
     private static void AddSqlite(IServiceCollection services, string connectionString) =>
         services.AddPooledDbContextFactory<SubmissionsDbContext>(db => db.UseSqlite(connectionString).AddInterceptors(SqliteTuning.Instance));

@@ -20,6 +20,13 @@ public sealed record StoreOptions
     public string Path { get; init; } = System.IO.Path.GetFullPath(System.IO.Path.Combine(".data", "submissions.db"));
     /// <summary>Finished results kept at most (the oldest go first), whatever their retention.</summary>
     public int MaxFinished { get; init; } = 100_000;
+    /// <summary>
+    /// PostgreSQL connections this orchestrator opens at most; callers beyond it wait for a free one. Keep it well
+    /// below the server's <c>max_connections</c> divided by the number of orchestrators.
+    /// </summary>
+    public int MaxConnections { get; init; } = 16;
+    /// <summary>PostgreSQL connections kept open while idle, so a burst after a quiet spell does not open them all at once.</summary>
+    public int MinConnections { get; init; } = 4;
 
     public void Validate(string? postgresConnectionString)
     {
@@ -28,5 +35,8 @@ public sealed record StoreOptions
         if (Provider == StoreProvider.Sqlite && string.IsNullOrWhiteSpace(Path))
             throw new ArgumentException("Orchestrator:Store:Path (the SQLite file) is empty.");
         if (MaxFinished < 1) throw new ArgumentException($"Orchestrator:Store:MaxFinished must be at least 1, was {MaxFinished}.");
+        if (MaxConnections < 1) throw new ArgumentException($"Orchestrator:Store:MaxConnections must be at least 1, was {MaxConnections}.");
+        if (MinConnections < 0 || MinConnections > MaxConnections)
+            throw new ArgumentException($"Orchestrator:Store:MinConnections must be between 0 and MaxConnections ({MaxConnections}), was {MinConnections}.");
     }
 }

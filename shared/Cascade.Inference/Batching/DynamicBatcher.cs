@@ -44,10 +44,10 @@ public sealed class DynamicBatcher : IAsyncDisposable
     public int MaxBatch => _maxBatch;
 
     /// <summary>
-    /// Queues one preprocessed image and returns its probabilities. Takes ownership of
+    /// Queues one preprocessed image and returns its raw output row (<see cref="ModelPack.Run(float[], int, float[])"/>). Takes ownership of
     /// <paramref name="pooledInput"/> (rented from <see cref="ArrayPool{T}.Shared"/>), which it returns.
     /// </summary>
-    public Task<(float[] Probabilities, BatchTiming Timing)> InferAsync(float[] pooledInput, CancellationToken cancellationToken = default)
+    public Task<(float[] Outputs, BatchTiming Timing)> InferAsync(float[] pooledInput, CancellationToken cancellationToken = default)
     {
         var request = new Request(pooledInput, Stopwatch.GetTimestamp());
         if (cancellationToken.CanBeCanceled)
@@ -66,7 +66,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
     {
         var batch = new List<Request>(_maxBatch);
         var input = new float[_maxBatch * _model.InputElements];
-        var output = new float[_maxBatch * _model.Classes];
+        var output = new float[_maxBatch * _model.OutputSize];
         var reader = _queue.Reader;
         try
         {
@@ -151,13 +151,13 @@ public sealed class DynamicBatcher : IAsyncDisposable
         InferenceMetrics.BatchSize.Record(batch.Count, _modelTag);
         InferenceMetrics.ModelDuration.Record(inferenceMs, _modelTag);
 
-        var classes = _model.Classes;
+        var rowSize = _model.OutputSize;
         for (var i = 0; i < batch.Count; i++)
         {
             var request = batch[i];
             var queueMs = Stopwatch.GetElapsedTime(request.EnqueuedAt, started).TotalMilliseconds;
             InferenceMetrics.BatchWait.Record(queueMs, _modelTag);
-            request.Completion.TrySetResult((output.AsSpan(i * classes, classes).ToArray(), new BatchTiming(queueMs, inferenceMs, batch.Count)));
+            request.Completion.TrySetResult((output.AsSpan(i * rowSize, rowSize).ToArray(), new BatchTiming(queueMs, inferenceMs, batch.Count)));
             request.Release();
         }
     }

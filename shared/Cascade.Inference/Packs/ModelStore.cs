@@ -1,4 +1,5 @@
 using Cascade.Imaging;
+using Cascade.Inference.Batching;
 using Cascade.Inference.Decisions;
 using Cascade.Inference.Pipeline;
 using Cascade.Inference.Runtime;
@@ -47,44 +48,66 @@ public sealed class ModelStore
         return pack;
     }
 
-    public GateStage CreateGate(string nameOrPath, float? thresholdOverride = null)
+    /// <summary>A pack's image model and head; a head pack's backbone is <paramref name="loaded"/> when it names that model.</summary>
+    public StagePack LoadStage(string nameOrPath, ModelPack? loaded = null)
     {
-        var pack = Load(nameOrPath);
-        try
-        {
-            return new GateStage(new ModelScorer(pack, _decoder, _options.Batching), new GatePolicy(pack.Manifest, thresholdOverride));
-        }
-        catch
-        {
-            pack.Dispose();
-            throw;
-        }
+        var stage = StagePack.Load(Resolve(nameOrPath), _sessions, _options.ModelDirectory, loaded);
+        if (!ReferenceEquals(stage.Backbone, loaded))
+            _logger.LogInformation("Loaded pack {Pack} from {Directory} on {Provider} (max batch {MaxBatch})",
+                stage.Backbone.DisplayName, stage.Backbone.Directory, stage.Backbone.Provider, stage.Backbone.MaxBatch == int.MaxValue ? "dynamic" : stage.Backbone.MaxBatch);
+        if (stage.Head.Manifest.Form == PackForm.Head)
+            _logger.LogInformation("Loaded head {Head} on backbone {Backbone}{Shared}", stage.Head.DisplayName, stage.Backbone.DisplayName,
+                ReferenceEquals(stage.Backbone, loaded) ? " (shared with the stage before)" : "");
+        return stage;
     }
 
-    public ClassifierStage CreateClassifier(string nameOrPath)
-    {
-        var pack = Load(nameOrPath);
-        try
-        {
-            return new ClassifierStage(new ModelScorer(pack, _decoder, _options.Batching), new ClassifierPolicy(pack.Manifest));
-        }
-        catch
-        {
-            pack.Dispose();
-            throw;
-        }
-    }
+    public GateStage CreateGate(string nameOrPath, float? thresholdOverride = null) => CreateGate(LoadStage(nameOrPath), thresholdOverride);
 
+    public ClassifierStage CreateClassifier(string nameOrPath) => CreateClassifier(LoadStage(nameOrPath), null);
+
+    /// <summary>
+    /// Gate then classifier. When the classifier's pack names the gate's model as its backbone (same sha256, the tensors
+    /// it reads), both stages share one session and one batcher, and the pipeline runs the backbone once per image.
+    /// </summary>
     public CascadePipeline CreatePipeline(string gatePack, string classifierPack)
     {
         var gate = CreateGate(gatePack);
         try
         {
-            return new CascadePipeline(gate, CreateClassifier(classifierPack));
+            var classifier = LoadStage(classifierPack, gate.Scorer.Pack);
+            return new CascadePipeline(gate, CreateClassifier(classifier, ReferenceEquals(classifier.Backbone, gate.Scorer.Pack) ? gate.Scorer.Batcher : null));
         }
         catch
         {
             gate.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+    }
+
+    private GateStage CreateGate(StagePack stage, float? thresholdOverride)
+    {
+        try
+        {
+            return new GateStage(new ModelScorer(new DynamicBatcher(stage.Backbone, _options.Batching), stage.Head, _decoder), new GatePolicy(stage.Head.Manifest, thresholdOverride));
+        }
+        catch
+        {
+            stage.Head.Dispose();
+            stage.Backbone.Dispose();
+            throw;
+        }
+    }
+
+    private ClassifierStage CreateClassifier(StagePack stage, DynamicBatcher? sharedBatcher)
+    {
+        try
+        {
+            return new ClassifierStage(new ModelScorer(sharedBatcher ?? new DynamicBatcher(stage.Backbone, _options.Batching), stage.Head, _decoder), new ClassifierPolicy(stage.Head.Manifest));
+        }
+        catch
+        {
+            stage.Head.Dispose();
+            if (sharedBatcher is null) stage.Backbone.Dispose();
             throw;
         }
     }

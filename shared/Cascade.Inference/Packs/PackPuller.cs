@@ -44,6 +44,8 @@ public sealed class PackPuller(string modelDirectory, HttpClient http, ILogger l
         var stagedManifest = $"{manifestPath}.{Guid.NewGuid():N}.partial";
         manifest.Write(stagedManifest);
         File.Move(stagedManifest, manifestPath, overwrite: true);
+        // A head pack without a model is its manifest alone: it reads a tensor of its backbone pack.
+        if (manifest.Model is null) return PullOutcome.AlreadyPresent;
         if (File.Exists(modelPath) && ModelPack.Sha256Of(modelPath).Equals(manifest.Model.Sha256, StringComparison.OrdinalIgnoreCase))
             return PullOutcome.AlreadyPresent;
 
@@ -130,6 +132,7 @@ public sealed class PackPuller(string modelDirectory, HttpClient http, ILogger l
     public static string? Verify(string packDirectory)
     {
         var manifest = ModelManifest.Read(Path.Combine(packDirectory, ModelManifest.FileName));
+        if (manifest.Model is null) return null;
         var modelPath = Path.Combine(packDirectory, ModelManifest.ModelFileName);
         if (!File.Exists(modelPath)) return "model.onnx is missing";
         var actual = ModelPack.Sha256Of(modelPath);

@@ -6,7 +6,9 @@ namespace Cascade.Inference.Pipeline;
 
 /// <summary>
 /// Gate then classifier in one process (the CLI and benchmarks; the services run the same stages apart).
-/// When both packs resize the same way the image is decoded once and shared.
+/// When the classifier's head reads the gate's backbone (<see cref="SharesBackbone"/>), the backbone runs once per image
+/// and the classifier runs only its head on the gate's outputs. Otherwise, when both packs resize the same way, the image
+/// is decoded once and shared.
 /// </summary>
 public sealed class CascadePipeline(GateStage gate, ClassifierStage classifier) : IAsyncDisposable
 {
@@ -14,10 +16,17 @@ public sealed class CascadePipeline(GateStage gate, ClassifierStage classifier) 
 
     public GateStage Gate { get; } = gate;
     public ClassifierStage Classifier { get; } = classifier;
+    /// <summary>Both stages run on one backbone session (<see cref="Packs.ModelStore.CreatePipeline"/> shares it when the packs name the same model).</summary>
+    public bool SharesBackbone { get; } = ReferenceEquals(gate.Scorer.Pack, classifier.Scorer.Pack);
 
     public async Task<CascadeResult> RunAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
+        if (SharesBackbone)
+        {
+            var (fusedGate, outputs) = await Gate.RunKeepingOutputsAsync(image, cancellationToken).ConfigureAwait(false);
+            return Combine(fusedGate, fusedGate.Decision.Accepted ? Classifier.Run(outputs) : null, started);
+        }
         if (!_shareDecode)
         {
             var gateOutcome = await Gate.RunAsync(image, cancellationToken).ConfigureAwait(false);

@@ -6,25 +6,21 @@ using Cascade.Inference.Packs;
 
 namespace Cascade.Inference.Pipeline;
 
-/// <summary>Image bytes to the model's probabilities: decode and preprocess on the caller's thread, then batch.</summary>
-public sealed class ModelScorer : IAsyncDisposable
+/// <summary>
+/// Image bytes to a stage's probabilities: decode and preprocess on the caller's thread, batch the backbone, then the head
+/// (microseconds) on the caller's thread again. Stages on one backbone share its batcher.
+/// </summary>
+public sealed class ModelScorer(DynamicBatcher backbone, ModelHead head, ImageDecoder decoder) : IAsyncDisposable
 {
-    private readonly ImageDecoder _decoder;
-    private readonly DynamicBatcher _batcher;
-    private readonly KeyValuePair<string, object?> _modelTag;
+    private readonly KeyValuePair<string, object?> _modelTag = new("model", head.Manifest.Name);
 
-    public ModelScorer(ModelPack pack, ImageDecoder decoder, BatchingOptions batching)
-    {
-        Pack = pack;
-        _decoder = decoder;
-        _batcher = new DynamicBatcher(pack, batching);
-        _modelTag = new("model", pack.Manifest.Name);
-    }
+    /// <summary>The image model: the whole pack, or the backbone pack the head reads.</summary>
+    public ModelPack Pack => backbone.Model;
+    public ModelHead Head { get; } = head;
+    public DynamicBatcher Batcher => backbone;
+    public ImageDecoder Decoder => decoder;
 
-    public ModelPack Pack { get; }
-    public ImageDecoder Decoder => _decoder;
-
-    public async Task<(float[] Probabilities, StageTiming Timing)> ScoreAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken = default)
+    public async Task<ScoredImage> ScoreAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
         using var decoded = Decode(image.Span);
@@ -32,15 +28,27 @@ public sealed class ModelScorer : IAsyncDisposable
     }
 
     /// <summary>Scores an image decoded already (it must have been resized with <see cref="ModelPack.Resize"/>).</summary>
-    public Task<(float[] Probabilities, StageTiming Timing)> ScoreAsync(DecodedImage decoded, CancellationToken cancellationToken = default) =>
+    public Task<ScoredImage> ScoreAsync(DecodedImage decoded, CancellationToken cancellationToken = default) =>
         ScoreAsync(decoded, Stopwatch.GetTimestamp(), cancellationToken);
+
+    /// <summary>The head alone on outputs another stage got from this scorer's backbone (<see cref="Reads"/>).</summary>
+    public ScoredImage Score(BackboneOutputs outputs)
+    {
+        if (!Reads(outputs)) throw new ArgumentException($"Outputs of {outputs.Backbone.DisplayName} given to a head on {Pack.DisplayName}.", nameof(outputs));
+        var started = Stopwatch.GetTimestamp();
+        var probabilities = Apply(outputs.Row);
+        return new ScoredImage(probabilities, outputs, new StageTiming(0, 0, Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1));
+    }
+
+    /// <summary>Whether <paramref name="outputs"/> come from this scorer's backbone, so <see cref="Score(BackboneOutputs)"/> can use them.</summary>
+    public bool Reads(BackboneOutputs outputs) => ReferenceEquals(outputs.Backbone, Pack) && outputs.Row.Length == Pack.OutputSize;
 
     /// <summary>Decodes with the pack's resize; image errors are counted by code.</summary>
     public DecodedImage Decode(ReadOnlySpan<byte> image)
     {
         try
         {
-            return _decoder.Decode(image, Pack.Resize);
+            return decoder.Decode(image, Pack.Resize);
         }
         catch (ImageException e)
         {
@@ -50,7 +58,7 @@ public sealed class ModelScorer : IAsyncDisposable
     }
 
     /// <param name="started">When preprocessing began (before decoding, when the caller decoded).</param>
-    internal Task<(float[] Probabilities, StageTiming Timing)> ScoreAsync(DecodedImage decoded, long started, CancellationToken cancellationToken)
+    internal Task<ScoredImage> ScoreAsync(DecodedImage decoded, long started, CancellationToken cancellationToken)
     {
         var input = ArrayPool<float>.Shared.Rent(Pack.InputElements);
         try
@@ -65,13 +73,28 @@ public sealed class ModelScorer : IAsyncDisposable
         return InferAsync(input, started, cancellationToken);
     }
 
-    private async Task<(float[], StageTiming)> InferAsync(float[] input, long started, CancellationToken cancellationToken)
+    private async Task<ScoredImage> InferAsync(float[] input, long started, CancellationToken cancellationToken)
     {
         var preprocessMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         InferenceMetrics.PreprocessDuration.Record(preprocessMs, _modelTag);
-        var (probabilities, batch) = await _batcher.InferAsync(input, cancellationToken).ConfigureAwait(false);
-        return (probabilities, StageTiming.From(preprocessMs, batch));
+        var (row, batch) = await backbone.InferAsync(input, cancellationToken).ConfigureAwait(false);
+        var headStarted = Stopwatch.GetTimestamp();
+        var probabilities = Apply(row);
+        var timing = StageTiming.From(preprocessMs, batch) with { InferenceMs = batch.InferenceMs + Stopwatch.GetElapsedTime(headStarted).TotalMilliseconds };
+        return new ScoredImage(probabilities, new BackboneOutputs(Pack, row), timing);
     }
 
-    public ValueTask DisposeAsync() => _batcher.DisposeAsync();
+    private float[] Apply(float[] row)
+    {
+        var probabilities = new float[Head.Classes];
+        Head.Score(row, probabilities);
+        return probabilities;
+    }
+
+    /// <summary>Stops the batcher (a shared one stops at the first call; later calls wait for it) and closes the head.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await backbone.DisposeAsync().ConfigureAwait(false);
+        Head.Dispose();
+    }
 }

@@ -8,12 +8,17 @@ namespace Cascade.Inference.Pipeline;
 public abstract class ModelStage<TOutcome>(ModelScorer scorer) : IAsyncDisposable
 {
     public ModelScorer Scorer { get; } = scorer;
-    public ModelManifest Manifest => Scorer.Pack.Manifest;
+    /// <summary>The stage's decisions: the whole pack's manifest, or the head pack's.</summary>
+    public ModelManifest Manifest => Scorer.Head.Manifest;
 
-    public async Task<TOutcome> RunAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken = default)
+    public async Task<TOutcome> RunAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken = default) =>
+        (await RunKeepingOutputsAsync(image, cancellationToken).ConfigureAwait(false)).Outcome;
+
+    /// <summary>Runs on the image and hands back the backbone's outputs, for a next stage that reads the same backbone (<see cref="Reads"/>).</summary>
+    public async Task<(TOutcome Outcome, BackboneOutputs Outputs)> RunKeepingOutputsAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken = default)
     {
-        var (probabilities, timing) = await Scorer.ScoreAsync(image, cancellationToken).ConfigureAwait(false);
-        return Decide(probabilities, timing);
+        var scored = await Scorer.ScoreAsync(image, cancellationToken).ConfigureAwait(false);
+        return (Decide(scored.Probabilities, scored.Timing), scored.Outputs);
     }
 
     /// <summary>
@@ -26,8 +31,8 @@ public abstract class ModelStage<TOutcome>(ModelScorer scorer) : IAsyncDisposabl
         var decoded = Scorer.Decode(image.Span);
         try
         {
-            var (probabilities, timing) = await Scorer.ScoreAsync(decoded, started, cancellationToken).ConfigureAwait(false);
-            return (Decide(probabilities, timing), decoded);
+            var scored = await Scorer.ScoreAsync(decoded, started, cancellationToken).ConfigureAwait(false);
+            return (Decide(scored.Probabilities, scored.Timing), decoded);
         }
         catch
         {
@@ -39,8 +44,18 @@ public abstract class ModelStage<TOutcome>(ModelScorer scorer) : IAsyncDisposabl
     /// <summary>Runs on an image decoded already with the pack's resize (shared from the stage before).</summary>
     public async Task<TOutcome> RunAsync(DecodedImage image, CancellationToken cancellationToken = default)
     {
-        var (probabilities, timing) = await Scorer.ScoreAsync(image, cancellationToken).ConfigureAwait(false);
-        return Decide(probabilities, timing);
+        var scored = await Scorer.ScoreAsync(image, cancellationToken).ConfigureAwait(false);
+        return Decide(scored.Probabilities, scored.Timing);
+    }
+
+    /// <summary>Whether this stage's head can run on <paramref name="outputs"/> alone (they come from its backbone).</summary>
+    public bool Reads(BackboneOutputs outputs) => Scorer.Reads(outputs);
+
+    /// <summary>Only the head, on the backbone outputs of a stage before (<see cref="Reads"/> must hold).</summary>
+    public TOutcome Run(BackboneOutputs outputs)
+    {
+        var scored = Scorer.Score(outputs);
+        return Decide(scored.Probabilities, scored.Timing);
     }
 
     protected abstract TOutcome Decide(float[] probabilities, StageTiming timing);

@@ -20,6 +20,9 @@ public static class TelemetryExtensions
     /// </summary>
     public const string CascadeMeters = "Cascade.*";
 
+    /// <summary>Every Cascade ActivitySource (the orchestrator's outbox, ...) by name prefix, as for the meters.</summary>
+    public const string CascadeActivitySources = "Cascade.*";
+
     /// <summary>MassTransit's ActivitySource and meter share this name.</summary>
     public const string MassTransitSource = "MassTransit";
 
@@ -38,7 +41,7 @@ public static class TelemetryExtensions
     /// <summary>
     /// Metrics (ASP.NET Core, HttpClient, MassTransit, the .NET runtime and every Cascade meter), always served to
     /// Prometheus on <see cref="MetricsPath"/>; when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, metrics and traces
-    /// (ASP.NET Core, HttpClient, MassTransit) go out by OTLP too.
+    /// (ASP.NET Core, HttpClient, MassTransit, Cascade's own sources) go out by OTLP too.
     /// </summary>
     public static IServiceCollection AddCascadeTelemetry(this IServiceCollection services, string serviceName)
     {
@@ -64,7 +67,7 @@ public static class TelemetryExtensions
             telemetry.WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsScrapeOrProbe(context.Request.Path))
                 .AddHttpClientInstrumentation()
-                .AddSource(MassTransitSource)
+                .AddSource(MassTransitSource, CascadeActivitySources)
                 .AddOtlpExporter());
         }
         return services;

@@ -57,6 +57,8 @@ public sealed record BackboneSpec
         var modelPath = Path.Combine(packDirectory, ModelManifest.ModelFileName);
         if (!File.Exists(modelPath)) throw new ArgumentException($"Backbone pack {packDirectory} has no {ModelManifest.ModelFileName}; run `cascade models pull` first.");
         var manifest = ModelManifest.Read(manifestPath);
+        if (manifest.Form != PackForm.Whole || manifest.Input is null || manifest.Output is null)
+            throw new ArgumentException($"Backbone pack {packDirectory} is a {manifest.Form.ToString().ToLowerInvariant()} pack; training starts from a whole pack (image to logits, as `cascade models pull` installs them).");
         if (manifest.Input.ElementType != TensorElement.Float32)
             throw new ArgumentException($"Backbone pack {packDirectory} takes {manifest.Input.ElementType} input; training feeds float32 (use the float32 model of the network).");
         if (embeddingSize < 1) throw new ArgumentException($"Embedding size must be positive, was {embeddingSize}.");

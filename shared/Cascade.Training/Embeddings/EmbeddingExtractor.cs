@@ -29,7 +29,7 @@ public sealed class EmbeddingExtractor : IDisposable
         _outputs = backbone.LogitsTensor is null
             ? [(backbone.EmbeddingTensor, backbone.EmbeddingSize)]
             : [(backbone.EmbeddingTensor, backbone.EmbeddingSize), (backbone.LogitsTensor, backbone.LogitsSize)];
-        var model = OnnxGraphEditor.ExposeTensors(File.ReadAllBytes(backbone.ModelPath), _outputs);
+        var model = OnnxGraphEditor.ExposeTensors(File.ReadAllBytes(backbone.ModelPath), _outputs).Model;
         using var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,

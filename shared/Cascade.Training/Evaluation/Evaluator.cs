@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Cascade.Training.Evaluation;
 
 /// <summary>
-/// Scores cascades (gate pack + classifier pack, loaded with <see cref="ModelPack.Load"/> exactly as the services do)
+/// Scores cascades (gate pack + classifier pack, loaded with <see cref="StagePack.Load"/> exactly as the services do)
 /// on a labelled folder and writes metrics.json plus a self-contained HTML report comparing them side by side.
 /// </summary>
 public static class Evaluator
@@ -35,8 +35,10 @@ public static class Evaluator
             var key = Path.GetFullPath(packDirectory);
             if (!scored.TryGetValue(key, out var entry))
             {
-                using var pack = ModelPack.Load(Materialize(packDirectory, options), sessions);
-                entry = (pack.Manifest, await Task.Run(() => Score(pack, samples, decoder, options.BatchSize, progress, cancellationToken), cancellationToken).ConfigureAwait(false));
+                var stage = StagePack.Load(Materialize(packDirectory, options), sessions, modelDirectory: null);
+                using (stage.Backbone)
+                using (stage.Head)
+                    entry = (stage.Head.Manifest, await Task.Run(() => Score(stage, samples, decoder, options.BatchSize, progress, cancellationToken), cancellationToken).ConfigureAwait(false));
                 scored[key] = entry;
             }
             return entry;
@@ -116,11 +118,12 @@ public static class Evaluator
     }
 
     /// <summary>Probabilities (the manifest's activation applied) of every sample.</summary>
-    private static float[][] Score(ModelPack pack, IReadOnlyList<ImageSample> samples, ImageDecoder decoder, int batchSize, IProgress<EvalProgress>? progress, CancellationToken cancellationToken)
+    private static float[][] Score(StagePack stage, IReadOnlyList<ImageSample> samples, ImageDecoder decoder, int batchSize, IProgress<EvalProgress>? progress, CancellationToken cancellationToken)
     {
+        var (pack, head) = stage;
         var batch = Math.Min(batchSize, pack.MaxBatch);
         var input = new float[batch * pack.InputElements];
-        var output = new float[batch * pack.Classes];
+        var output = new float[batch * pack.OutputSize];
         var probabilities = new float[samples.Count][];
         for (var start = 0; start < samples.Count; start += batch)
         {
@@ -132,8 +135,12 @@ public static class Evaluator
                 pack.Layout.Write(image, input.AsSpan(b * pack.InputElements, pack.InputElements));
             }
             pack.Run(input, count, output);
-            for (var b = 0; b < count; b++) probabilities[start + b] = output.AsSpan(b * pack.Classes, pack.Classes).ToArray();
-            progress?.Report(new EvalProgress(pack.DisplayName, start + count, samples.Count, $"{pack.DisplayName}: {start + count}/{samples.Count} images"));
+            for (var b = 0; b < count; b++)
+            {
+                probabilities[start + b] = new float[head.Classes];
+                head.Score(output.AsSpan(b * pack.OutputSize, pack.OutputSize).ToArray(), probabilities[start + b]);
+            }
+            progress?.Report(new EvalProgress(head.DisplayName, start + count, samples.Count, $"{head.DisplayName}: {start + count}/{samples.Count} images"));
         }
         return probabilities;
     }
@@ -146,6 +153,7 @@ public static class Evaluator
     {
         if (File.Exists(Path.Combine(packDirectory, ModelManifest.ModelFileName))) return packDirectory;
         var manifest = ModelManifest.Read(Path.Combine(packDirectory, ModelManifest.FileName));
+        if (manifest.Model is null) return packDirectory;
         var source = options.ModelMirror is null || manifest.Model.MirrorFileName is null ? null : Path.Combine(options.ModelMirror, manifest.Model.MirrorFileName);
         if (source is null || !File.Exists(source))
             throw new ModelPackException($"{packDirectory} has no {ModelManifest.ModelFileName} and no model file in the mirror ({options.ModelMirror ?? "none given"}).");

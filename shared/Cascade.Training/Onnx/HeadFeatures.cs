@@ -14,6 +14,10 @@ public sealed record HeadFeatures(string EmbeddingTensor, int EmbeddingSize, str
 {
     public int Size => EmbeddingSize + (LogitsTensor is null ? 0 : Groups.Count);
 
+    /// <summary>The backbone tensors the head reads, in order: the embedding, then the logits when used.</summary>
+    public IReadOnlyList<(string Name, int Width)> Tensors =>
+        LogitsTensor is null ? [(EmbeddingTensor, EmbeddingSize)] : [(EmbeddingTensor, EmbeddingSize), (LogitsTensor, LogitsSize)];
+
     /// <summary>Backbone outputs one image needs: the embedding, then the logits when used.</summary>
     public int RawSize => EmbeddingSize + (LogitsTensor is null ? 0 : LogitsSize);
 

@@ -4,42 +4,88 @@ using Google.Protobuf;
 namespace Cascade.Training.Onnx;
 
 /// <summary>
-/// Edits serialized ONNX models: exposes an inner tensor (the backbone embedding) as the graph's output,
-/// or appends a trained linear head after it so backbone and head ship as one graph with the original input.
+/// Edits serialized ONNX models: exposes inner tensors (the backbone embedding and logits) as the graph's outputs, appends
+/// a trained linear head after them so backbone and head ship as one graph with the original input, or builds the head
+/// alone as a graph on those tensors (a backbone pack plus head packs).
 /// </summary>
 public static class OnnxGraphEditor
 {
     /// <summary>
-    /// A model whose outputs are exactly <paramref name="tensors"/> (each [batch, width], float); nodes that no
-    /// longer feed an output are removed.
-    /// </summary>
-    public static byte[] ExposeTensors(byte[] model, IReadOnlyList<(string Name, int Width)> tensors)
-    {
-        var proto = ModelProto.Parser.ParseFrom(model);
-        var graph = proto.Graph;
-        foreach (var (name, _) in tensors) RequireProduced(graph, name);
-        ReplaceOutputs(graph, tensors);
-        PruneUnused(graph);
-        return proto.ToByteArray();
-    }
-
-    /// <summary>
-    /// The model with a Gemm (<c>logits = features · Wᵀ + b</c>) and <paramref name="outputName"/> as its only output.
-    /// The features are the embedding tensor, followed by one log-probability per zero-shot group when
+    /// The model with a Gemm (<c>logits = features · Wᵀ + b</c>) and <paramref name="outputName"/> as its only output: a whole
+    /// pack's model. The features are the embedding tensor, followed by one log-probability per zero-shot group when
     /// <paramref name="features"/> names the backbone's own logits. <paramref name="weights"/> is row-major [outputs, features].
     /// With <see cref="HeadFeatures.MirrorAverage"/> the backbone tensors the head reads are averaged over each image
     /// and its horizontal mirror (<see cref="AppendMirrorAverage"/>).
     /// </summary>
     public static byte[] AppendLinearHead(byte[] model, HeadFeatures features, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, string outputName)
     {
-        var outputs = bias.Length;
-        if (outputs == 0 || weights.Length != outputs * features.Size)
-            throw new ArgumentException($"Weights ({weights.Length}) do not match {outputs} outputs x {features.Size} features.");
-
         var proto = ModelProto.Parser.ParseFrom(model);
         var graph = proto.Graph;
         RequireProduced(graph, features.EmbeddingTensor);
-        if (features.MirrorAverage) features = AppendMirrorAverage(graph, features);
+        if (features.MirrorAverage)
+        {
+            var averaged = AppendMirrorAverage(graph, features.Tensors);
+            features = features with { EmbeddingTensor = averaged[0], LogitsTensor = features.LogitsTensor is null ? null : averaged[1] };
+        }
+        AppendHead(graph, features, weights, bias, outputName);
+        return proto.ToByteArray();
+    }
+
+    /// <summary>
+    /// A model whose outputs are exactly <paramref name="tensors"/> (each [batch, width], float; the training extractor's
+    /// model, a backbone pack's); nodes that no longer feed an output are removed. With <paramref name="mirrorAverage"/>
+    /// each output is the mean over the image and its horizontal mirror (<see cref="AppendMirrorAverage"/>).
+    /// Returns the model and its output names, in the order of <paramref name="tensors"/>.
+    /// </summary>
+    public static (byte[] Model, IReadOnlyList<string> Outputs) ExposeTensors(byte[] model, IReadOnlyList<(string Name, int Width)> tensors, bool mirrorAverage = false)
+    {
+        var proto = ModelProto.Parser.ParseFrom(model);
+        var graph = proto.Graph;
+        foreach (var (name, _) in tensors) RequireProduced(graph, name);
+        var outputs = mirrorAverage ? AppendMirrorAverage(graph, tensors) : tensors.Select(t => t.Name).ToList();
+        ReplaceOutputs(graph, outputs.Select((name, i) => (name, tensors[i].Width)).ToList());
+        PruneUnused(graph);
+        return (proto.ToByteArray(), outputs);
+    }
+
+    /// <summary>
+    /// A head pack's model: graph inputs named like the backbone pack's tensors <paramref name="features"/> reads (the
+    /// embedding, then the logits when it has zero-shot groups), the zero-shot features and the Gemm, with the opset and IR
+    /// version of <paramref name="backboneModel"/> (the same operators as <see cref="AppendLinearHead"/>, so the same values).
+    /// </summary>
+    public static byte[] LinearHeadModel(byte[] backboneModel, HeadFeatures features, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, string outputName)
+    {
+        if (features.MirrorAverage) throw new ArgumentException("A head graph reads a backbone's tensors; the mirror average belongs in the backbone pack.");
+        var proto = ModelProto.Parser.ParseFrom(backboneModel);
+        var graph = proto.Graph;
+        var batch = graph.Input.First(i => graph.Initializer.All(t => t.Name != i.Name)).Type.TensorType.Shape.Dim[0].Clone();
+        graph.Node.Clear();
+        graph.Initializer.Clear();
+        graph.ValueInfo.Clear();
+        graph.Input.Clear();
+        graph.Output.Clear();
+        graph.Name = "cascade_head";
+        foreach (var (name, width) in features.Tensors)
+        {
+            var shape = new TensorShapeProto();
+            shape.Dim.Add(batch.Clone());
+            shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = width });
+            graph.Input.Add(new ValueInfoProto
+            {
+                Name = name,
+                Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+            });
+        }
+        AppendHead(graph, features, weights, bias, outputName);
+        return proto.ToByteArray();
+    }
+
+    /// <summary>The zero-shot features (when used) and the Gemm after the tensors <paramref name="features"/> names; <paramref name="outputName"/> becomes the only output.</summary>
+    private static void AppendHead(GraphProto graph, HeadFeatures features, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, string outputName)
+    {
+        var outputs = bias.Length;
+        if (outputs == 0 || weights.Length != outputs * features.Size)
+            throw new ArgumentException($"Weights ({weights.Length}) do not match {outputs} outputs x {features.Size} features.");
         var input = features.LogitsTensor is null ? features.EmbeddingTensor : AppendZeroShotFeatures(graph, features);
         var weightName = Unique(graph, "cascade_head.weight");
         var biasName = Unique(graph, "cascade_head.bias");
@@ -49,15 +95,14 @@ public static class OnnxGraphEditor
         gemm.Attribute.Add(IntAttribute("transB", 1));
         ReplaceOutputs(graph, [(outputName, outputs)]);
         PruneUnused(graph);
-        return proto.ToByteArray();
     }
 
     /// <summary>
     /// Test-time augmentation in the graph: the backbone runs once on a batch of 2N, the N input images followed by
-    /// their horizontal mirrors (Slice with step -1 on the width axis), and each tensor the head reads becomes the
-    /// mean of an image's two rows. Returns <paramref name="features"/> renamed to the averaged tensors.
+    /// their horizontal mirrors (Slice with step -1 on the width axis), and each of <paramref name="tensors"/> becomes the
+    /// mean of an image's two rows. Returns the averaged tensors' names, in order.
     /// </summary>
-    private static HeadFeatures AppendMirrorAverage(GraphProto graph, HeadFeatures features)
+    private static List<string> AppendMirrorAverage(GraphProto graph, IReadOnlyList<(string Name, int Width)> tensors)
     {
         var input = graph.Input.Single(i => graph.Initializer.All(t => t.Name != i.Name)).Name;
         var consumers = graph.Node.Where(n => n.Input.Contains(input)).ToList();
@@ -85,11 +130,7 @@ public static class OnnxGraphEditor
             mean.Attribute.Add(IntAttribute("keepdims", 0));
             return mean.Output[0];
         }
-        return features with
-        {
-            EmbeddingTensor = Average(features.EmbeddingTensor, features.EmbeddingSize),
-            LogitsTensor = features.LogitsTensor is null ? null : Average(features.LogitsTensor, features.LogitsSize),
-        };
+        return tensors.Select(t => Average(t.Name, t.Width)).ToList();
     }
 
     /// <summary>Concat(embedding, log Σ softmax(logits)[group] for each group): the same values as <see cref="HeadFeatures.Compute"/>.</summary>
@@ -152,7 +193,7 @@ public static class OnnxGraphEditor
 
     private static void RequireProduced(GraphProto graph, string tensor)
     {
-        if (!graph.Node.Any(n => n.Output.Contains(tensor)))
+        if (!graph.Node.Any(n => n.Output.Contains(tensor)) && graph.Input.All(i => i.Name != tensor))
             throw new ArgumentException($"No node of graph '{graph.Name}' produces tensor '{tensor}'.");
     }
 

@@ -12,7 +12,7 @@ namespace Cascade.Training.Training;
 /// <summary>
 /// Trains the gate and the fine classifier as linear heads on the frozen backbone's embeddings, calibrates their
 /// thresholds on held-out scores (validation split; for the gate also out-of-fold scores of the training images),
-/// exports both as merged-graph model packs and scores them on the test split.
+/// exports both as model packs (<see cref="PackLayout"/>) and scores them on the test split.
 /// </summary>
 public static class Trainer
 {
@@ -48,17 +48,33 @@ public static class Trainer
             EmbeddingsComputed = computed,
             EmbeddingTime = embeddingTime.Elapsed,
         };
-        if (options.Gate.Enabled) result = TrainGate(options, dataset, plan, embeddings, result, progress, cancellationToken);
-        if (options.Classifier.Enabled) result = TrainClassifier(options, dataset, plan, embeddings, result, progress, cancellationToken);
+        var gateFeatures = options.Gate.Enabled ? options.Backbone.Features(options.Gate.ZeroShotGroups, options.Gate.MirrorAverage) : null;
+        var classifierFeatures = options.Classifier.Enabled ? options.Backbone.Features(options.Classifier.ZeroShotGroups, options.Classifier.MirrorAverage) : null;
+        var backbones = ExportBackbones(options, new[] { gateFeatures, classifierFeatures }.OfType<HeadFeatures>().ToList());
+        result = result with { BackbonePackDirectories = backbones.Values.Select(b => b.Directory).ToList() };
+        if (gateFeatures is not null)
+            result = TrainGate(options, dataset, plan, embeddings, gateFeatures, backbones.GetValueOrDefault(gateFeatures.MirrorAverage), result, progress, cancellationToken);
+        if (classifierFeatures is not null)
+            result = TrainClassifier(options, dataset, plan, embeddings, classifierFeatures, backbones.GetValueOrDefault(classifierFeatures.MirrorAverage), result, progress, cancellationToken);
         progress?.Report(new TrainingProgress(TrainingStage.Done, 1, 1, $"done in {total.Elapsed.TotalSeconds:F1} s"));
         return result with { TotalTime = total.Elapsed };
     }
 
-    private static TrainingResult TrainGate(TrainingOptions options, ImageFolderDataset dataset, EmbeddingPlan plan, float[][] embeddings, TrainingResult result,
-        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// With <see cref="PackLayout.SharedBackbone"/>, one backbone pack per mirror-average setting of the heads, exposing the
+    /// tensors all of them read, so a gate and a classifier that average alike name the same backbone; none otherwise.
+    /// </summary>
+    private static Dictionary<bool, BackbonePack> ExportBackbones(TrainingOptions options, IReadOnlyList<HeadFeatures> heads)
+    {
+        if (options.PackLayout != PackLayout.SharedBackbone) return [];
+        return heads.GroupBy(h => h.MirrorAverage).ToDictionary(g => g.Key,
+            g => PackExporter.ExportBackbone(options.OutputDirectory, options.Backbone, g.Key, g.Any(h => h.LogitsTensor is not null), options.Version));
+    }
+
+    private static TrainingResult TrainGate(TrainingOptions options, ImageFolderDataset dataset, EmbeddingPlan plan, float[][] embeddings, HeadFeatures features,
+        BackbonePack? backbone, TrainingResult result, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var gate = options.Gate;
-        var features = options.Backbone.Features(gate.ZeroShotGroups, gate.MirrorAverage);
         var data = new EmbeddedDataset(dataset, plan, HeadInputs(plan, embeddings, features));
         var train = data.GateRows(DatasetSplit.Train, gate.AugmentNegatives);
         var validation = data.GateRows(DatasetSplit.Validation);
@@ -94,7 +110,8 @@ public static class Trainer
         progress?.Report(new TrainingProgress(TrainingStage.Exporting, 0, 1, gate.PackName));
         var directory = Path.Combine(options.OutputDirectory, gate.PackName);
         PackExporter.ExportGate(directory, options.Backbone, features, head, gate.PackName, options.Version, gate.PositiveGroup, gateThreshold,
-            $"Trained gate: linear sigmoid head on {Path.GetFileName(options.Backbone.ModelPath)} embedding {options.Backbone.EmbeddingTensor}{MirrorNote(features)}; threshold for validation recall {gate.TargetRecall}.");
+            $"Trained gate: linear sigmoid head on {Path.GetFileName(options.Backbone.ModelPath)} embedding {options.Backbone.EmbeddingTensor}{MirrorNote(features)}; threshold for validation recall {gate.TargetRecall}.",
+            backbone);
         TrainingRun.Of(options).WriteTo(directory);
         progress?.Report(new TrainingProgress(TrainingStage.Exporting, 1, 1, directory));
 
@@ -115,11 +132,10 @@ public static class Trainer
 
     private static string GateVerdict(GateTrainingOptions gate, bool isObject) => isObject ? gate.PositiveGroup : $"no {gate.PositiveGroup}";
 
-    private static TrainingResult TrainClassifier(TrainingOptions options, ImageFolderDataset dataset, EmbeddingPlan plan, float[][] embeddings, TrainingResult result,
-        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    private static TrainingResult TrainClassifier(TrainingOptions options, ImageFolderDataset dataset, EmbeddingPlan plan, float[][] embeddings, HeadFeatures features,
+        BackbonePack? backbone, TrainingResult result, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var classifier = options.Classifier;
-        var features = options.Backbone.Features(classifier.ZeroShotGroups, classifier.MirrorAverage);
         var data = new EmbeddedDataset(dataset, plan, HeadInputs(plan, embeddings, features));
         var withNone = classifier.Activation == HeadActivation.Sigmoid && classifier.NoneOfTheseExamples;
         var train = data.ClassifierRows(DatasetSplit.Train, withNone);
@@ -135,7 +151,8 @@ public static class Trainer
         progress?.Report(new TrainingProgress(TrainingStage.Exporting, 0, 1, classifier.PackName));
         var directory = Path.Combine(options.OutputDirectory, classifier.PackName);
         PackExporter.ExportClassifier(directory, options.Backbone, features, head, data.Dataset.Labels, classifier.PackName, options.Version, thresholds, classifier.MinScore,
-            $"Trained classifier: linear {classifier.Activation.ToString().ToLowerInvariant()} head on {Path.GetFileName(options.Backbone.ModelPath)} embedding {options.Backbone.EmbeddingTensor}{MirrorNote(features)}.");
+            $"Trained classifier: linear {classifier.Activation.ToString().ToLowerInvariant()} head on {Path.GetFileName(options.Backbone.ModelPath)} embedding {options.Backbone.EmbeddingTensor}{MirrorNote(features)}.",
+            backbone);
         TrainingRun.Of(options).WriteTo(directory);
         progress?.Report(new TrainingProgress(TrainingStage.Exporting, 1, 1, directory));
 

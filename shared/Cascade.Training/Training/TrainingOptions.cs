@@ -19,6 +19,8 @@ public sealed record TrainingOptions
     public string Version { get; init; } = "1.0.0";
     /// <summary>Images per backbone call while extracting embeddings.</summary>
     public int BatchSize { get; init; } = 32;
+    /// <summary>How the packs are written (<see cref="Training.PackLayout"/>).</summary>
+    public PackLayout PackLayout { get; init; } = PackLayout.SharedBackbone;
 
     /// <summary>Options for teaching <paramref name="name"/>: the gate's positive group and both pack names (gate-NAME-trained, classifier-NAME-trained).</summary>
     public TrainingOptions Named(string name)
@@ -43,6 +45,18 @@ public sealed record TrainingOptions
         if (BatchSize < 1) throw new ArgumentException($"Batch size must be positive, was {BatchSize}.");
         if (!Gate.Enabled && !Classifier.Enabled) throw new ArgumentException("Neither the gate nor the classifier is to be trained.");
     }
+}
+
+/// <summary>How <c>cascade train</c> writes its packs.</summary>
+public enum PackLayout
+{
+    /// <summary>
+    /// A backbone pack beside two head packs that name it: the cascade runs the backbone once per image for both stages.
+    /// Heads that differ in mirror averaging get a backbone pack each (no sharing: see packs/README.md).
+    /// </summary>
+    SharedBackbone,
+    /// <summary>Each pack the whole backbone with its head merged in: self-contained folders, one backbone run per stage.</summary>
+    Whole,
 }
 
 /// <summary>The binary gate: object vs no object.</summary>

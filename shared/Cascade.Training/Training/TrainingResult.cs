@@ -6,6 +6,8 @@ namespace Cascade.Training.Training;
 public sealed record TrainingResult
 {
     public string? GatePackDirectory { get; init; }
+    /// <summary>The backbone packs the head packs name (<see cref="PackLayout.SharedBackbone"/>): one when both heads average alike.</summary>
+    public IReadOnlyList<string> BackbonePackDirectories { get; init; } = [];
     public string? ClassifierPackDirectory { get; init; }
     public int TrainImages { get; init; }
     public int ValidationImages { get; init; }

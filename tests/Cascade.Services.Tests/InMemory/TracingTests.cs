@@ -5,7 +5,7 @@ using Cascade.Services.Tests.Fixtures;
 
 namespace Cascade.Services.Tests.InMemory;
 
-/// <summary>One trace per submission: the front end's activity, the bus, the gate, the classifier and the final event.</summary>
+/// <summary>One whole trace per submission: the front end's activity, the outbox, the bus, the gate, the classifier and the final event.</summary>
 public class TracingTests
 {
     [Fact]
@@ -14,7 +14,8 @@ public class TracingTests
         var activities = new ConcurrentBag<Activity>();
         using var listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name is "MassTransit" or "Cascade.Tests",
+            // What the services export (TelemetryExtensions): MassTransit's source and every Cascade.* one.
+            ShouldListenTo = source => source.Name == "MassTransit" || source.Name.StartsWith("Cascade.", StringComparison.Ordinal),
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = activities.Add,
         };
@@ -34,9 +35,13 @@ public class TracingTests
         await Task.Delay(300); // consumer activities stop just after their messages are handled
 
         result.TraceId.Should().Be(traceId.ToHexString(), "the final result carries the submission's trace id");
-        var inTrace = activities.Where(a => a.TraceId == traceId).Select(a => a.DisplayName).ToList();
+        var trace = activities.Where(a => a.TraceId == traceId).ToList();
+        var inTrace = trace.Select(a => a.DisplayName).ToList();
         inTrace.Should().Contain(n => n.Contains("cascade-gate"), "the gate consumed in the same trace");
         inTrace.Should().Contain(n => n.Contains("cascade-classifier"), "the classifier consumed in the same trace");
         inTrace.Should().Contain(n => n.Contains("cascade-orchestrator"), "the orchestrator handled the answers in the same trace");
+        var spanIds = trace.Select(a => a.SpanId).ToHashSet();
+        trace.Where(a => a.ParentSpanId != default && !spanIds.Contains(a.ParentSpanId)).Select(a => a.DisplayName).Should()
+            .BeEmpty("every span's parent is in the trace too (the outbox's among them), so a trace viewer shows one tree");
     }
 }

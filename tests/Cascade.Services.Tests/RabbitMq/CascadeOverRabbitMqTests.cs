@@ -25,7 +25,7 @@ public sealed class CascadeOverRabbitMqTests(RabbitStack stack)
         result.Label.Should().Be("grizzly");
         result.Gate!.Score.Should().BeGreaterThanOrEqualTo(result.Gate.Threshold);
         result.Gate.Model.Name.Should().Be("gate-mobilenetv2-int8");
-        result.Classifier!.Model.Name.Should().Be("classifier-mobilenetv2-fp32");
+        result.Classifier!.Model.Name.Should().Be("classifier-mobilenetv2-int8-head");
         result.Classifier.Scores.Select(s => s.Label).Should().BeEquivalentTo("teddy", "grizzly", "black");
         result.TotalMs.Should().BePositive();
         result.TraceId.Should().HaveLength(32);

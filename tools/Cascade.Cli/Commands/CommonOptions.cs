@@ -13,7 +13,7 @@ namespace Cascade.Cli.Commands;
 internal sealed class CommonOptions
 {
     public const string DefaultGatePack = "gate-mobilenetv2-int8";
-    public const string DefaultClassifierPack = "classifier-mobilenetv2-fp32";
+    public const string DefaultClassifierPack = "classifier-mobilenetv2-int8-head";
 
     public Option<string> ModelDirectory { get; } = new("--model-dir")
     {

@@ -12,8 +12,13 @@ internal static class ModelsCommand
 {
     public const string DownloadMirrorVariable = "CASCADE_MODEL_DOWNLOAD_MIRROR";
 
-    private static string SourceOf(ModelSource model) =>
-        model.Url ?? (model.DerivedFrom is { } derived ? $"{derived.Recipe} of {derived.Url}" : $"mirror: {model.MirrorFileName}");
+    private static string SourceOf(ModelManifest manifest) => manifest.Model switch
+    {
+        null => $"head on {manifest.Backbone!.Pack}: no model of its own",
+        { Url: { } url } => url,
+        { DerivedFrom: { } derived } => $"{derived.Recipe} of {derived.Url}",
+        var model => $"mirror: {model.MirrorFileName}",
+    };
 
     public static Command Create()
     {
@@ -42,9 +47,9 @@ internal static class ModelsCommand
             foreach (var (name, manifest) in PackPuller.ReadCatalog(result.GetValue(catalog)!))
             {
                 var packDir = Path.Combine(dir, name);
-                var installed = File.Exists(Path.Combine(packDir, ModelManifest.ModelFileName)) ? "yes" : "no";
-                var roles = string.Join("+", new[] { manifest.Gate is null ? null : "gate", manifest.Classifier is null ? null : "classifier" }.OfType<string>());
-                table.AddRow(name, manifest.Version, roles, installed, Markup.Escape(SourceOf(manifest.Model)));
+                var installed = File.Exists(Path.Combine(packDir, manifest.Model is null ? ModelManifest.FileName : ModelManifest.ModelFileName)) ? "yes" : "no";
+                var roles = string.Join("+", new[] { manifest.Gate is null ? null : "gate", manifest.Classifier is null ? null : "classifier", manifest.Tensors is null ? null : "backbone" }.OfType<string>());
+                table.AddRow(name, manifest.Version, roles, installed, Markup.Escape(SourceOf(manifest)));
             }
             AnsiConsole.Write(table);
             return 0;
@@ -78,7 +83,7 @@ internal static class ModelsCommand
                 try
                 {
                     var outcome = await puller.PullAsync(name, manifest, mirror, cancellationToken);
-                    Console.WriteLine($"{name}: {outcome switch { PullOutcome.AlreadyPresent => "already installed", PullOutcome.Imported => "imported", PullOutcome.Derived => $"derived by {manifest.Model.DerivedFrom!.Recipe}", _ => "downloaded" }} (sha256 ok)");
+                    Console.WriteLine($"{name}: {outcome switch { PullOutcome.AlreadyPresent => "already installed", PullOutcome.Imported => "imported", PullOutcome.Derived => $"derived by {manifest.Model!.DerivedFrom!.Recipe}", _ => "downloaded" }} (sha256 ok)");
                 }
                 catch (Exception e) when (e is ModelPackException or HttpRequestException or IOException)
                 {

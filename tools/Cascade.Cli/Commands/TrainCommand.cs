@@ -53,9 +53,14 @@ internal static class TrainCommand
         var gateOnly = new Option<bool>("--gate-only");
         var classifierOnly = new Option<bool>("--classifier-only");
         var version = new Option<string>("--version") { DefaultValueFactory = _ => "1.0.0" };
+        var packLayout = new Option<PackLayout>("--pack-layout")
+        {
+            Description = "SharedBackbone: a backbone pack and two head packs naming it (the cascade runs the backbone once per image); Whole: each pack its own backbone with the head merged in",
+            DefaultValueFactory = _ => PackLayout.SharedBackbone,
+        };
         var command = new Command("train", "Train a gate and a fine classifier head on a frozen backbone; write model packs")
         {
-            name, backbone, gateZeroShot, classifierZeroShot, classNames, embedding, embeddingSize, output, cache, views, gateLoss, focalGamma, focalAlpha, balance, synthetic, syntheticPool, hardRounds, targetRecall, gateMirror, classifierMirror, activation, gateOnly, classifierOnly, version,
+            name, backbone, gateZeroShot, classifierZeroShot, classNames, embedding, embeddingSize, output, cache, views, gateLoss, focalGamma, focalAlpha, balance, synthetic, syntheticPool, hardRounds, targetRecall, gateMirror, classifierMirror, activation, gateOnly, classifierOnly, version, packLayout,
         };
         dataset.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
@@ -87,6 +92,7 @@ internal static class TrainCommand
             {
                 CacheDirectory = result.GetValue(cache),
                 Version = result.GetValue(version)!,
+                PackLayout = result.GetValue(packLayout),
                 Augmentation = defaults.Augmentation with { Views = result.GetValue(views) },
                 Gate = defaults.Gate with
                 {
@@ -130,6 +136,7 @@ internal static class TrainCommand
                 table.AddRow("", Markup.Escape($"{ShortPath(error.Path)} called {error.Predicted}"));
             if (trained.GatePackDirectory is { } g) table.AddRow("gate pack", Markup.Escape(g));
             if (trained.ClassifierPackDirectory is { } c) table.AddRow("classifier pack", Markup.Escape(c));
+            foreach (var b in trained.BackbonePackDirectories) table.AddRow("backbone pack (the heads read it)", Markup.Escape(b));
             if (trained.GatePackDirectory is { } run && trained.ClassifierPackDirectory is not null)
                 table.AddRow("evaluate on the same test images", Markup.Escape($"cascade eval --run {run}"));
             table.AddRow("time (embeddings / total)", $"{trained.EmbeddingTime.TotalSeconds:0.0} s / {trained.TotalTime.TotalSeconds:0.0} s");
