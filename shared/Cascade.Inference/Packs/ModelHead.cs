@@ -66,20 +66,7 @@ public sealed class ModelHead : IDisposable
             return new ModelHead(manifest, backbone, null, inputs, [], []);
         }
 
-        var modelPath = Path.Combine(directory, ModelManifest.ModelFileName);
-        if (!File.Exists(modelPath)) throw new ModelPackException($"{directory}: {ModelManifest.ModelFileName} is missing.");
-        var actual = ModelPack.Sha256Of(modelPath);
-        if (!actual.Equals(manifest.Model.Sha256, StringComparison.OrdinalIgnoreCase))
-            throw new ModelPackException($"{modelPath}: sha256 is {actual} but the manifest says {manifest.Model.Sha256}.");
-        InferenceSession session;
-        try
-        {
-            session = sessions.Create(modelPath, out _);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new ModelPackException($"{modelPath}: ONNX Runtime cannot load the head: {e.Message}", e);
-        }
+        var session = ModelPack.OpenVerified(directory, manifest, sessions, "head", out _);
         try
         {
             var tail = CheckAgainstGraph(directory, manifest, session, inputs);

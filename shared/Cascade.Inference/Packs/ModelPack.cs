@@ -75,23 +75,7 @@ public sealed class ModelPack : IDisposable
         var manifest = ModelManifest.Read(Path.Combine(directory, ModelManifest.FileName));
         if (manifest.Form == PackForm.Head)
             throw new ModelPackException($"{directory}: a head pack has no image model of its own; load it as a stage (it runs on the backbone pack '{manifest.Backbone!.Pack}').");
-        var modelPath = Path.Combine(directory, ModelManifest.ModelFileName);
-        if (!File.Exists(modelPath))
-            throw new ModelPackException($"{directory}: {ModelManifest.ModelFileName} is missing; run `cascade models pull` first.");
-        var actual = Sha256Of(modelPath);
-        if (!actual.Equals(manifest.Model!.Sha256, StringComparison.OrdinalIgnoreCase))
-            throw new ModelPackException($"{modelPath}: sha256 is {actual} but the manifest says {manifest.Model.Sha256}.");
-
-        InferenceSession session;
-        ExecutionProvider provider;
-        try
-        {
-            session = sessions.Create(modelPath, out provider);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new ModelPackException($"{modelPath}: ONNX Runtime cannot load the model: {e.Message}", e);
-        }
+        var session = OpenVerified(directory, manifest, sessions, "model", out var provider);
         try
         {
             var (maxBatch, outputTails) = CheckAgainstModel(manifest, session, directory);
@@ -101,6 +85,28 @@ public sealed class ModelPack : IDisposable
         {
             session.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The pack's model.onnx, checked against the manifest's sha256, in a new session: what every pack with a model
+    /// of its own (whole, backbone or head) does first. <paramref name="what"/> names the model in the error.
+    /// </summary>
+    internal static InferenceSession OpenVerified(string directory, ModelManifest manifest, SessionFactory sessions, string what, out ExecutionProvider provider)
+    {
+        var modelPath = Path.Combine(directory, ModelManifest.ModelFileName);
+        if (!File.Exists(modelPath))
+            throw new ModelPackException($"{directory}: {ModelManifest.ModelFileName} is missing; run `cascade models pull` first.");
+        var actual = Sha256Of(modelPath);
+        if (!actual.Equals(manifest.Model!.Sha256, StringComparison.OrdinalIgnoreCase))
+            throw new ModelPackException($"{modelPath}: sha256 is {actual} but the manifest says {manifest.Model.Sha256}.");
+        try
+        {
+            return sessions.Create(modelPath, out provider);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelPackException($"{modelPath}: ONNX Runtime cannot load the {what}: {e.Message}", e);
         }
     }
 
