@@ -17,5 +17,10 @@ public sealed record GateOptions
     /// classifier that resizes the same way does not decode again. Off: the classifier always decodes the image.
     /// </summary>
     public bool ForwardPixels { get; init; } = true;
+    /// <summary>
+    /// Send the gate's backbone outputs of accepted images with the classifier's command (a few KB inline), so that a
+    /// classifier whose head reads the gate's backbone runs only that head. Off: the classifier always runs its backbone.
+    /// </summary>
+    public bool ForwardBackbone { get; init; } = true;
     public ConsumerLimits Endpoint { get; init; } = new();
 }

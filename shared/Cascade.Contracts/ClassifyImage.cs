@@ -8,6 +8,8 @@ public sealed record ClassifyImage : ISubmissionMessage
     public required GateResult Gate { get; init; }
     /// <summary>The gate's decode of <see cref="Image"/>, when the gate forwards it.</summary>
     public DecodedPixels? Pixels { get; init; }
+    /// <summary>The gate's backbone outputs for the image, when the gate forwards them.</summary>
+    public BackboneRow? Backbone { get; init; }
     /// <inheritdoc cref="GateImage.AnswerBy"/>
     public DateTimeOffset? AnswerBy { get; init; }
 }

@@ -7,23 +7,28 @@ using MassTransit;
 
 namespace Cascade.StageHosting;
 
-/// <summary>One stage's work on one message: its outcome, the image it decoded (dispose it) and the whole stage time.</summary>
-public sealed record StageRun<TOutcome>(TOutcome Outcome, DecodedImage Decoded, ResizeSpec Resize, double StageMs) : IDisposable
+/// <summary>
+/// One stage's work on one message: its outcome, the image it decoded (null when it ran only its head on forwarded backbone
+/// outputs; dispose the run), the backbone's outputs and the whole stage time.
+/// </summary>
+public sealed record StageRun<TOutcome>(TOutcome Outcome, DecodedImage? Decoded, BackboneOutputs Outputs, ResizeSpec Resize, double StageMs) : IDisposable
 {
-    public void Dispose() => Decoded.Dispose();
+    public void Dispose() => Decoded?.Dispose();
 }
 
 /// <summary>
-/// What the gate and classifier consumers share: fetch the image (or take the forwarded decode), run the stage, turn
-/// image errors and a passed caller's deadline into <see cref="StageFailed"/>.
+/// What the gate and classifier consumers share: run only the head on forwarded backbone outputs when they are this stage's
+/// backbone's, else fetch the image (or take the forwarded decode) and run the stage; turn image errors and a passed
+/// caller's deadline into <see cref="StageFailed"/>.
 /// </summary>
 public static class StageConsumption
 {
     /// <summary>The stage's run, or null when the image was refused or nobody waits any more (StageFailed is published, no retry).</summary>
     /// <param name="answerBy">The caller's deadline: past it the model does not run, and a run still queued at the model leaves the queue.</param>
-    /// <param name="forwarded">The previous stage's decode, used instead of decoding <paramref name="image"/> when it fits.</param>
+    /// <param name="backbone">The previous stage's backbone outputs: when they are of this stage's backbone, only the head runs.</param>
+    /// <param name="pixels">The previous stage's decode, used instead of decoding <paramref name="image"/> when it fits.</param>
     public static async Task<StageRun<TOutcome>?> RunAsync<TStage, TOutcome>(this LoadedModel<TStage> model, ConsumeContext context,
-        Guid submissionId, MessageData<byte[]> image, string stageName, PixelForwarding forwarding, DateTimeOffset? answerBy, DecodedPixels? forwarded = null)
+        Guid submissionId, MessageData<byte[]> image, string stageName, StageForwarding forwarding, DateTimeOffset? answerBy, DecodedPixels? pixels = null, BackboneRow? backbone = null)
         where TStage : ModelStage<TOutcome>
     {
         var started = Stopwatch.GetTimestamp();
@@ -35,7 +40,7 @@ public static class StageConsumption
             var left = by - DateTimeOffset.UtcNow;
             if (left <= TimeSpan.Zero)
             {
-                forwarding.Discard(forwarded);
+                forwarding.DiscardPixels(pixels);
                 await PublishDeadlineExceededAsync(context, submissionId, stageName).ConfigureAwait(false);
                 return null;
             }
@@ -44,18 +49,24 @@ public static class StageConsumption
         var cancellationToken = deadline.Token;
         try
         {
-            var decoded = await forwarding.TakeAsync(forwarded, resize, cancellationToken).ConfigureAwait(false);
+            if (forwarding.ReadBackbone(backbone, stage.Scorer.Pack) is { } outputs)
+            {
+                forwarding.DiscardPixels(pixels);
+                return new StageRun<TOutcome>(stage.Run(outputs), null, outputs, resize, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            var decoded = await forwarding.TakePixelsAsync(pixels, resize, cancellationToken).ConfigureAwait(false);
             TOutcome outcome;
+            BackboneOutputs scored;
             if (decoded is null)
             {
                 var bytes = await image.Value.ConfigureAwait(false);
-                (outcome, decoded) = await stage.RunKeepingDecodeAsync(bytes, cancellationToken).ConfigureAwait(false);
+                (outcome, decoded, scored) = await stage.RunKeepingDecodeAsync(bytes, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 try
                 {
-                    outcome = await stage.RunAsync(decoded, cancellationToken).ConfigureAwait(false);
+                    (outcome, scored) = await stage.RunKeepingOutputsAsync(decoded, cancellationToken).ConfigureAwait(false);
                 }
                 catch
                 {
@@ -63,7 +74,7 @@ public static class StageConsumption
                     throw;
                 }
             }
-            return new StageRun<TOutcome>(outcome, decoded, resize, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return new StageRun<TOutcome>(outcome, decoded, scored, resize, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (ImageException e)
         {

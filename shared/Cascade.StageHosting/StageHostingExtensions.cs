@@ -14,7 +14,7 @@ public static class StageHostingExtensions
 {
     /// <summary>
     /// Loads a stage from the model directory (section <c>Inference</c>) in the background and adds its
-    /// readiness check (tag "ready"), and the forwarding of decoded pixels between stages.
+    /// readiness check (tag "ready"), and the forwarding from the gate to the classifier (backbone outputs, decoded pixels).
     /// </summary>
     public static IServiceCollection AddLoadedModel<TStage>(this IServiceCollection services, IConfiguration configuration, string name, Func<ModelStore, IServiceProvider, TStage> create)
         where TStage : class, IAsyncDisposable
@@ -28,7 +28,7 @@ public static class StageHostingExtensions
             return new LoadedModel<TStage>(name, () => create(new ModelStore(options, loggers), sp), loggers.CreateLogger<LoadedModel<TStage>>());
         });
         services.AddHostedService(sp => sp.GetRequiredService<LoadedModel<TStage>>());
-        services.TryAddSingleton<PixelForwarding>();
+        services.TryAddSingleton<StageForwarding>();
         services.AddHealthChecks().AddCheck<ModelLoadedHealthCheck<TStage>>($"{name}-model", tags: [HealthTags.Ready]);
         return services;
     }

@@ -5,15 +5,18 @@ using MassTransit;
 
 namespace Cascade.Classifier.Consumers;
 
-/// <summary>Stage 2: per-label scores and the chosen label for an image the gate accepted (on the gate's decode when it fits).</summary>
-public sealed class ClassifyImageConsumer(LoadedModel<ClassifierStage> model, PixelForwarding forwarding) : IConsumer<ClassifyImage>
+/// <summary>
+/// Stage 2: per-label scores and the chosen label for an image the gate accepted: only the head when the gate forwarded
+/// outputs of this classifier's backbone, else on the gate's decode when it fits, else on the image.
+/// </summary>
+public sealed class ClassifyImageConsumer(LoadedModel<ClassifierStage> model, StageForwarding forwarding) : IConsumer<ClassifyImage>
 {
     public const string StageName = "classifier";
 
     public async Task Consume(ConsumeContext<ClassifyImage> context)
     {
         var message = context.Message;
-        using var run = await model.RunAsync<ClassifierStage, ClassifierOutcome>(context, message.SubmissionId, message.Image, StageName, forwarding, message.AnswerBy, message.Pixels);
+        using var run = await model.RunAsync<ClassifierStage, ClassifierOutcome>(context, message.SubmissionId, message.Image, StageName, forwarding, message.AnswerBy, message.Pixels, message.Backbone);
         if (run is null) return;
         var outcome = run.Outcome;
         var scores = outcome.Decision.Scores.Select(s => new LabelScore(s.Label, s.Score, s.Threshold)).ToArray();

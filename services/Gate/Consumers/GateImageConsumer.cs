@@ -7,10 +7,10 @@ namespace Cascade.Gate.Consumers;
 
 /// <summary>
 /// Stage 1. Publishes the gate's verdict for the orchestrator and, when accepted, forwards the same claim check
-/// to the classifier with the gate's result (so the classifier's answer is complete on its own) and, unless
-/// <see cref="GateOptions.ForwardPixels"/> is off, the gate's decode of the image.
+/// to the classifier with the gate's result (so the classifier's answer is complete on its own) and, unless turned off
+/// (<see cref="GateOptions.ForwardBackbone"/>, <see cref="GateOptions.ForwardPixels"/>), the gate's backbone outputs and decode.
 /// </summary>
-public sealed class GateImageConsumer(LoadedModel<GateStage> model, PixelForwarding forwarding, GateOptions options) : IConsumer<GateImage>
+public sealed class GateImageConsumer(LoadedModel<GateStage> model, StageForwarding forwarding, GateOptions options) : IConsumer<GateImage>
 {
     public const string StageName = "gate";
 
@@ -23,8 +23,9 @@ public sealed class GateImageConsumer(LoadedModel<GateStage> model, PixelForward
         var result = new GateResult(outcome.Decision.Score, outcome.Decision.Threshold, new ModelInfo(outcome.Model, outcome.ModelVersion), outcome.Timing.ToContract(run.StageMs));
         await context.Publish(new ImageGated { SubmissionId = message.SubmissionId, Accepted = outcome.Decision.Accepted, Gate = result });
         if (!outcome.Decision.Accepted) return;
-        var pixels = options.ForwardPixels ? await forwarding.PutAsync(run.Decoded, run.Resize, context.CancellationToken) : null;
+        var backbone = options.ForwardBackbone ? StageForwarding.ToRow(run.Outputs) : null;
+        var pixels = options.ForwardPixels && run.Decoded is not null ? await forwarding.PutPixelsAsync(run.Decoded, run.Resize, context.CancellationToken) : null;
         var classifier = await context.GetSendEndpoint(CommandQueues.ClassifierAddress);
-        await classifier.Send(new ClassifyImage { SubmissionId = message.SubmissionId, Image = message.Image, Gate = result, Pixels = pixels, AnswerBy = message.AnswerBy });
+        await classifier.Send(new ClassifyImage { SubmissionId = message.SubmissionId, Image = message.Image, Gate = result, Pixels = pixels, Backbone = backbone, AnswerBy = message.AnswerBy });
     }
 }

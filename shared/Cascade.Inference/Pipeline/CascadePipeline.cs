@@ -35,7 +35,7 @@ public sealed class CascadePipeline(GateStage gate, ClassifierStage classifier) 
         }
 
         // The shared decode is charged to the gate, which is where it happens in the services too.
-        var (gateResult, decoded) = await Gate.RunKeepingDecodeAsync(image, cancellationToken).ConfigureAwait(false);
+        var (gateResult, decoded, _) = await Gate.RunKeepingDecodeAsync(image, cancellationToken).ConfigureAwait(false);
         using (decoded)
         {
             var classified = gateResult.Decision.Accepted ? await Classifier.RunAsync(decoded, cancellationToken).ConfigureAwait(false) : null;

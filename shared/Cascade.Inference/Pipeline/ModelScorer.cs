@@ -37,7 +37,8 @@ public sealed class ModelScorer(DynamicBatcher backbone, ModelHead head, ImageDe
         if (!Reads(outputs)) throw new ArgumentException($"Outputs of {outputs.Backbone.DisplayName} given to a head on {Pack.DisplayName}.", nameof(outputs));
         var started = Stopwatch.GetTimestamp();
         var probabilities = Apply(outputs.Row);
-        return new ScoredImage(probabilities, outputs, new StageTiming(0, 0, Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1));
+        // Batch size 0: this stage ran no backbone.
+        return new ScoredImage(probabilities, outputs, new StageTiming(0, 0, Stopwatch.GetElapsedTime(started).TotalMilliseconds, 0));
     }
 
     /// <summary>Whether <paramref name="outputs"/> come from this scorer's backbone, so <see cref="Score(BackboneOutputs)"/> can use them.</summary>

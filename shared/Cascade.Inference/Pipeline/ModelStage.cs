@@ -23,16 +23,17 @@ public abstract class ModelStage<TOutcome>(ModelScorer scorer) : IAsyncDisposabl
 
     /// <summary>
     /// Decodes the image, runs on it, and hands the decoded image back (the caller disposes it) so that a next
-    /// stage that resizes the same way need not decode again. Preprocessing time includes the decode.
+    /// stage that resizes the same way need not decode again, with the backbone's outputs for a next stage that reads them.
+    /// Preprocessing time includes the decode.
     /// </summary>
-    public async Task<(TOutcome Outcome, DecodedImage Decoded)> RunKeepingDecodeAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken = default)
+    public async Task<(TOutcome Outcome, DecodedImage Decoded, BackboneOutputs Outputs)> RunKeepingDecodeAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
         var decoded = Scorer.Decode(image.Span);
         try
         {
             var scored = await Scorer.ScoreAsync(decoded, started, cancellationToken).ConfigureAwait(false);
-            return (Decide(scored.Probabilities, scored.Timing), decoded);
+            return (Decide(scored.Probabilities, scored.Timing), decoded, scored.Outputs);
         }
         catch
         {
@@ -42,10 +43,14 @@ public abstract class ModelStage<TOutcome>(ModelScorer scorer) : IAsyncDisposabl
     }
 
     /// <summary>Runs on an image decoded already with the pack's resize (shared from the stage before).</summary>
-    public async Task<TOutcome> RunAsync(DecodedImage image, CancellationToken cancellationToken = default)
+    public async Task<TOutcome> RunAsync(DecodedImage image, CancellationToken cancellationToken = default) =>
+        (await RunKeepingOutputsAsync(image, cancellationToken).ConfigureAwait(false)).Outcome;
+
+    /// <inheritdoc cref="RunAsync(DecodedImage, CancellationToken)"/>
+    public async Task<(TOutcome Outcome, BackboneOutputs Outputs)> RunKeepingOutputsAsync(DecodedImage image, CancellationToken cancellationToken = default)
     {
         var scored = await Scorer.ScoreAsync(image, cancellationToken).ConfigureAwait(false);
-        return Decide(scored.Probabilities, scored.Timing);
+        return (Decide(scored.Probabilities, scored.Timing), scored.Outputs);
     }
 
     /// <summary>Whether this stage's head can run on <paramref name="outputs"/> alone (they come from its backbone).</summary>

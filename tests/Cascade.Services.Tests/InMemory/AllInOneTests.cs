@@ -1,8 +1,10 @@
 using Cascade.Protos;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Cascade.Contracts;
+using Cascade.Inference;
 using Cascade.Orchestrator.Submissions;
 using Cascade.ServiceDefaults.Bus;
 using Cascade.Services.Tests.Fixtures;
@@ -33,6 +35,29 @@ public sealed class AllInOneTests(AllInOneFixture fixture) : IClassFixture<AllIn
         var result = ResultJson.Parse(await response.Content.ReadAsStringAsync());
         result.State.Should().Be(Cascade.Protos.V1.State.Completed);
         result.Label.Should().Be("grizzly");
+    }
+
+    [Fact]
+    public async Task Over_the_bus_the_backbone_runs_once_per_image_and_the_classifier_only_its_head()
+    {
+        var submissions = fixture.Host.Get<SubmissionService>();
+        var photos = Enumerable.Range(0, 6).Select(TestImages.Grizzly).Concat(Enumerable.Range(0, 4).Select(TestImages.Negative)).ToArray();
+        var imagesRun = 0L;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == InferenceMetrics.MeterName && instrument.Name == "cascade.batch.size") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<int>((_, images, _, _) => Interlocked.Add(ref imagesRun, images));
+        listener.Start();
+
+        var results = new List<SubmissionFinished>();
+        foreach (var photo in photos) results.Add(await submissions.ClassifyAsync(photo));
+
+        results.Count(r => r.Status == SubmissionStatus.Completed).Should().Be(6);
+        results.Count(r => r.Status == SubmissionStatus.Rejected).Should().Be(4);
+        results.Where(r => r.Classifier is not null).Should().OnlyContain(r => r.Classifier!.Timings.BatchSize == 0, "the classifier read the gate's logits");
+        Interlocked.Read(ref imagesRun).Should().Be(photos.Length, "one backbone run per image: the 6 accepted ones are not run again");
     }
 
     [Fact]

@@ -89,7 +89,7 @@ public sealed class CascadeOverRabbitMqTests(RabbitStack stack)
     }
 
     [Fact]
-    public async Task The_gates_decode_reaches_the_classifier_and_both_claim_checks_are_deleted()
+    public async Task The_classifier_runs_only_its_head_on_the_gates_forwarded_outputs_and_both_claim_checks_are_deleted()
     {
         var photo = TestImages.Teddy(3);
         using var decoded = new ImageDecoder().Decode(photo, ResizeSpec.ImageNet);
@@ -99,6 +99,13 @@ public sealed class CascadeOverRabbitMqTests(RabbitStack stack)
         result.Status.Should().Be(SubmissionStatus.Completed);
         var command = stack.ClassifierACounter.Messages<ClassifyImage>().Concat(stack.ClassifierBCounter.Messages<ClassifyImage>())
             .Single(m => m.SubmissionId == result.SubmissionId);
+        command.Backbone.Should().NotBeNull("the default classifier is a head on the gate's model");
+        command.Backbone!.Values.Should().HaveCount(1000 * sizeof(float));
+        Math.Max(stack.ClassifierACounter.LargestBody<ClassifyImage>(), stack.ClassifierBCounter.LargestBody<ClassifyImage>())
+            .Should().BeInRange(1000 * sizeof(float), 16 * 1024, "the logits travel, not the image");
+        result.Classifier!.Timings.BatchSize.Should().Be(0, "the classifier ran no backbone");
+        result.Classifier.Timings.PreprocessMs.Should().Be(0, "nor decoded anything");
+        // The decode travels too (for a classifier on another backbone); unused, it is deleted all the same.
         command.Pixels.Should().NotBeNull();
         (command.Pixels!.Width, command.Pixels.Height, command.Pixels.Resize).Should().Be((decoded.Width, decoded.Height, "short-side 256, crop 224x224"));
         File.Exists(Path.Combine([stack.MessageDataPath, .. command.Pixels.Address.Segments[0].Split(':').Skip(1)])).Should().BeFalse();
