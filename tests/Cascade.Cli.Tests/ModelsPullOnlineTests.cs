@@ -64,6 +64,20 @@ public class ModelsPullOnlineTests
         foreach (var (name, _) in PackPuller.ReadCatalog(SharedAssets.Packs)) PackPuller.Verify(Path.Combine(models.Path, name)).Should().BeNull(name);
     }
 
+    [Fact]
+    public async Task Pulling_a_head_pack_installs_the_backbone_pack_it_names()
+    {
+        using var models = new TempDirectory();
+        await using var site = await LocalDownloadSite.StartAsync(SharedAssets.Packs, SharedAssets.Models);
+
+        var run = await CliRun.InvokeAsync("models", "pull", "--catalog", SharedAssets.Packs, "--model-dir", models.Path, "--download-mirror", site.MirrorUrl,
+            "classifier-mobilenetv2-int8-head");
+
+        run.ExitCode.Should().Be(0, run.Error);
+        Directory.GetDirectories(models.Path).Select(Path.GetFileName).Should().BeEquivalentTo("classifier-mobilenetv2-int8-head", "gate-mobilenetv2-int8");
+        PackPuller.Verify(Path.Combine(models.Path, "gate-mobilenetv2-int8")).Should().BeNull();
+    }
+
     [Theory]
     [InlineData("127.0.0.1:8080")]
     [InlineData("ftp://mirror.example/")]

@@ -53,6 +53,17 @@ public class SharedBackboneExportTests(SubsetTrainingFixture fixture)
     }
 
     [Fact]
+    public void The_backbone_packs_manifest_names_its_tensors_and_no_decisions()
+    {
+        var backbone = fixture.Result.BackbonePackDirectories.Single();
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(backbone, ModelManifest.FileName)));
+        var properties = json.RootElement.EnumerateObject().Select(p => p.Name).ToList();
+
+        properties.Should().Contain(["name", "model", "input", "tensors"]);
+        properties.Should().NotContain(["groups", "gate", "classifier", "output", "backbone"]);
+    }
+
+    [Fact]
     public void A_head_pack_refuses_a_backbone_with_another_sha256_and_names_both()
     {
         using var temp = new TempDirectory();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Cascade.Imaging;
 
 namespace Cascade.Inference.Packs;
@@ -46,6 +47,19 @@ public sealed record ModelManifest
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        // A backbone pack decides nothing: no `"groups": {}` in its manifest.
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver
+        {
+            Modifiers =
+            {
+                info =>
+                {
+                    if (info.Type != typeof(ModelManifest)) return;
+                    var groups = info.Properties.Single(p => p.Name == "groups");
+                    groups.ShouldSerialize = (_, value) => value is IReadOnlyDictionary<string, int[]> { Count: > 0 };
+                },
+            },
+        },
     };
 
     public static ModelManifest Read(string path)

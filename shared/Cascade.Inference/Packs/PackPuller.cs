@@ -35,6 +35,24 @@ public sealed class PackPuller(string modelDirectory, HttpClient http, ILogger l
             .ToList();
     }
 
+    /// <summary>
+    /// The catalog packs to install for <paramref name="wanted"/> (all when empty): those packs and, for a head pack, the
+    /// backbone pack it names when the catalog has it (a head alone cannot run), in catalog order.
+    /// </summary>
+    public static IReadOnlyList<(string Name, ModelManifest Manifest)> Selection(IReadOnlyList<(string Name, ModelManifest Manifest)> catalog, IReadOnlyCollection<string> wanted)
+    {
+        if (wanted.Count == 0) return catalog;
+        var names = new HashSet<string>(wanted, StringComparer.Ordinal);
+        // A backbone pack may itself be named by a head further down: follow names until nothing is added.
+        for (var added = true; added;)
+        {
+            added = false;
+            foreach (var (_, manifest) in catalog.Where(p => names.Contains(p.Name)).ToList())
+                if (manifest.Backbone?.Pack is { } backbone && catalog.Any(p => p.Name == backbone)) added |= names.Add(backbone);
+        }
+        return catalog.Where(p => names.Contains(p.Name)).ToList();
+    }
+
     public async Task<PullOutcome> PullAsync(string name, ModelManifest manifest, string? mirror, CancellationToken cancellationToken)
     {
         var target = Path.Combine(modelDirectory, name);

@@ -34,7 +34,7 @@ internal static class ModelsCommand
             Description = $"Fetch https://host/path as URL/host/path (an artifact proxy; default ${DownloadMirrorVariable}); sha256 checks are unchanged",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable(DownloadMirrorVariable) is { Length: > 0 } value ? value : null,
         };
-        var names = new Argument<string[]>("packs") { Description = "Packs to pull (default: all in the catalog)", Arity = ArgumentArity.ZeroOrMore };
+        var names = new Argument<string[]>("packs") { Description = "Packs to pull, with the backbone pack a head names (default: all in the catalog)", Arity = ArgumentArity.ZeroOrMore };
 
         var list = new Command("list", "List catalog packs and what is installed") { modelDirectory, catalog };
         list.SetAction(result =>
@@ -78,7 +78,7 @@ internal static class ModelsCommand
             var unknown = wanted.Except(catalogPacks.Select(p => p.Name)).ToList();
             if (unknown.Count > 0) throw new ArgumentException($"Not in the catalog: {string.Join(", ", unknown)}.");
             var failures = 0;
-            foreach (var (name, manifest) in catalogPacks.Where(p => wanted.Length == 0 || wanted.Contains(p.Name)))
+            foreach (var (name, manifest) in PackPuller.Selection(catalogPacks, wanted))
             {
                 try
                 {
