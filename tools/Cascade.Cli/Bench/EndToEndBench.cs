@@ -17,17 +17,20 @@ public sealed class EndToEndBench(BenchReport report, int concurrency, TimeSpan 
     /// <summary>Rounds of alternating in-process and services passes per transport.</summary>
     private const int Rounds = 2;
 
-    public async Task RunAsync(Func<CascadePipeline> pipeline, IReadOnlyList<byte[]> images, string modelDirectory, string rabbitMqHost, CancellationToken cancellationToken)
+    /// <param name="packs">The gate and classifier packs, for the in-process cascade and the services alike.</param>
+    public async Task RunAsync(Func<CascadePipeline> pipeline, (string Gate, string Classifier) packs, IReadOnlyList<byte[]> images, string modelDirectory, string rabbitMqHost,
+        CancellationToken cancellationToken)
     {
         await using var cascade = pipeline();
         var inProcess = new InferenceBench(report, TimeSpan.Zero, concurrency);
         await inProcess.CascadePassAsync(cascade, images); // warm-up
         foreach (var transport in new[] { "InMemory", "RabbitMq" })
-            await ServicesAsync(transport, images, () => inProcess.CascadePassAsync(cascade, images), modelDirectory, rabbitMqHost, cancellationToken);
+            await ServicesAsync(transport, packs, images, () => inProcess.CascadePassAsync(cascade, images), modelDirectory, rabbitMqHost, cancellationToken);
     }
 
-    /// <summary>The all-in-one host on <paramref name="transport"/>, ready.</summary>
-    internal static async Task<WebApplication> StartAsync(string transport, string modelDirectory, string rabbitMqHost, CancellationToken cancellationToken)
+    /// <summary>The all-in-one host on <paramref name="transport"/> with these packs, ready.</summary>
+    internal static async Task<WebApplication> StartAsync(string transport, (string Gate, string Classifier) packs, string modelDirectory, string rabbitMqHost,
+        CancellationToken cancellationToken)
     {
         var app = CascadeHost.BuildAllInOne(
         [
@@ -35,6 +38,8 @@ public sealed class EndToEndBench(BenchReport report, int concurrency, TimeSpan 
             $"--Bus:Transport={transport}",
             $"--Bus:RabbitMq:Host={rabbitMqHost}",
             $"--Inference:ModelDirectory={modelDirectory}",
+            $"--Gate:Pack={packs.Gate}",
+            $"--Classifier:Pack={packs.Classifier}",
             "--Logging:LogLevel:Default=Warning",
             // Readiness polling logs every not-ready check as an error while the models load.
             "--Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks=None",
@@ -44,11 +49,11 @@ public sealed class EndToEndBench(BenchReport report, int concurrency, TimeSpan 
         return app;
     }
 
-    private async Task ServicesAsync(string transport, IReadOnlyList<byte[]> images, Func<Task<LatencyStats>> inProcessPass, string modelDirectory, string rabbitMqHost,
+    private async Task ServicesAsync(string transport, (string Gate, string Classifier) packs, IReadOnlyList<byte[]> images, Func<Task<LatencyStats>> inProcessPass, string modelDirectory, string rabbitMqHost,
         CancellationToken cancellationToken)
     {
         var section = $"end to end, {transport}";
-        await using var app = await StartAsync(transport, modelDirectory, rabbitMqHost, cancellationToken);
+        await using var app = await StartAsync(transport, packs, modelDirectory, rabbitMqHost, cancellationToken);
         var submissions = app.Services.GetRequiredService<SubmissionService>();
         var load = new EndToEndLoad(submissions);
 

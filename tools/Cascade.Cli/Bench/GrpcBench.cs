@@ -16,10 +16,11 @@ public sealed class GrpcBench(BenchReport report)
     /// Each concurrency through gRPC and then the same flow in this process (all-in-one, in-memory bus), pass for
     /// pass, so both see the same machine: its speed drifts by 20% within a minute.
     /// </summary>
-    internal async Task RunAsync(Uri server, IReadOnlyList<byte[]> images, string modelDirectory, CancellationToken cancellationToken)
+    /// <param name="packs">The packs of the in-process flow: those the server should run too.</param>
+    internal async Task RunAsync(Uri server, (string Gate, string Classifier) packs, IReadOnlyList<byte[]> images, string modelDirectory, CancellationToken cancellationToken)
     {
         using var cascade = new CascadeServer(server);
-        await using var app = await EndToEndBench.StartAsync("InMemory", modelDirectory, "127.0.0.1", cancellationToken);
+        await using var app = await EndToEndBench.StartAsync("InMemory", packs, modelDirectory, "127.0.0.1", cancellationToken);
         var inProcess = new EndToEndLoad(app.Services.GetRequiredService<SubmissionService>());
 
         // Warm-up, one whole pass each: connections, JIT, batchers.

@@ -28,10 +28,11 @@ internal static class BenchCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var report = new BenchReport("cascade " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)));
+            var packs = (Gate: result.GetValue(common.Gate)!, Classifier: result.GetValue(common.Classifier)!);
             if (result.GetValue(server) is { } address)
             {
                 var mix = EndToEndLoad.LoadMix(result.GetValue(data)!, result.GetValue(limit) is > 0 and var count ? count : 600, bearFraction: 0.3);
-                await new GrpcBench(report).RunAsync(address, mix, Path.GetFullPath(common.Inference(result).ModelDirectory), cancellationToken);
+                await new GrpcBench(report).RunAsync(address, packs, mix, Path.GetFullPath(common.Inference(result).ModelDirectory), cancellationToken);
                 await WriteAsync(report, result.GetValue(markdown), cancellationToken);
                 return 0;
             }
@@ -40,7 +41,7 @@ internal static class BenchCommand
                 var mix = EndToEndLoad.LoadMix(result.GetValue(data)!, result.GetValue(limit) is > 0 and var count ? count : 1000, bearFraction: 0.3);
                 var store = common.Store(result);
                 await new EndToEndBench(report, result.GetValue(concurrency), TimeSpan.FromSeconds(result.GetValue(openLoopSeconds)))
-                    .RunAsync(() => store.CreatePipeline(result.GetValue(common.Gate)!, result.GetValue(common.Classifier)!), mix,
+                    .RunAsync(() => store.CreatePipeline(packs.Gate, packs.Classifier), packs, mix,
                         Path.GetFullPath(store.Directory), result.GetValue(rabbitMq)!, cancellationToken);
                 await WriteAsync(report, result.GetValue(markdown), cancellationToken);
                 return 0;
@@ -50,7 +51,7 @@ internal static class BenchCommand
             if (result.GetValue(limit) is > 0 and var n) files = files.Take(n).ToList();
             var photos = files.Select(f => File.ReadAllBytes(f.Path)).ToList();
             var bench = new InferenceBench(report, TimeSpan.FromSeconds(result.GetValue(seconds)), result.GetValue(concurrency));
-            await using (var pipeline = common.Store(result).CreatePipeline(result.GetValue(common.Gate)!, result.GetValue(common.Classifier)!))
+            await using (var pipeline = common.Store(result).CreatePipeline(packs.Gate, packs.Classifier))
             {
                 await bench.RunAsync($"{photos.Count} photos", pipeline, photos, modelsToo: true);
                 if (result.GetValue(large) is > 0 and var count)
