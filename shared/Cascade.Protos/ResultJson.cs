@@ -12,7 +12,7 @@ namespace Cascade.Protos;
 /// the proto3 JSON mapping of <c>cascade.v1.Result</c>. camelCase field names, the proto's enum names
 /// (<c>"state":"COMPLETED"</c>, <c>"verdict":"NO_OBJECT"</c>), timestamps in RFC 3339, and, as proto3 JSON does, fields at
 /// their default (empty string, 0, false, unset message) left out. Float scores are written as the shortest text
-/// that reads back as the same float32 (0.1, not 0.10000000149011612).
+/// that reads back as the same float32 (0.1, not 0.10000000149011612), durations to 0.01 ms.
 /// </summary>
 public static class ResultJson
 {
@@ -34,4 +34,10 @@ public static class ResultJson
     public static string Format(IEnumerable<Result> results) => $"[{string.Join(",", results.Select(Format))}]";
 
     public static Result Parse(string json) => JsonParser.Default.Parse<Result>(json);
+
+    /// <summary>
+    /// A duration as results carry it: to 0.01 ms. Stage timings are differences and sums of doubles, which print as
+    /// 33.107299999999995 unrounded; every front door builds its <see cref="Result"/> through this.
+    /// </summary>
+    public static double Milliseconds(double milliseconds) => Math.Round(milliseconds, 2);
 }

@@ -7,7 +7,7 @@ namespace Cascade.StageHosting;
 /// A model stage loaded in the background at start-up, so the web host answers liveness probes while the
 /// model loads; consumers await <see cref="Stage"/>, and readiness reports <see cref="IsLoaded"/>.
 /// </summary>
-public sealed class LoadedModel<TStage>(string name, Func<TStage> load, ILogger<LoadedModel<TStage>> logger) : IHostedService, IAsyncDisposable
+public sealed class LoadedModel<TStage>(string name, Func<TStage> load, ILogger<LoadedModel<TStage>> logger) : IHostedService, IAsyncDisposable, ILoadedModel
     where TStage : class, IAsyncDisposable
 {
     private readonly TaskCompletionSource<TStage> _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -16,6 +16,7 @@ public sealed class LoadedModel<TStage>(string name, Func<TStage> load, ILogger<
     public Task<TStage> Stage => _loaded.Task;
     public bool IsLoaded => _loaded.Task.IsCompletedSuccessfully;
     public Exception? LoadError => _loaded.Task.Exception?.InnerException;
+    Task ILoadedModel.Loading => _loaded.Task;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

@@ -32,7 +32,25 @@ public static class StageConsumption
         where TStage : ModelStage<TOutcome>
     {
         var started = Stopwatch.GetTimestamp();
-        var stage = await model.Stage.ConfigureAwait(false);
+        TStage stage;
+        try
+        {
+            stage = await model.Stage.ConfigureAwait(false);
+        }
+        catch when (model.LoadError is { } loadError)
+        {
+            // Final for this submission and retryable for the caller (503 / UNAVAILABLE), as a direct gRPC call says;
+            // a consumer fault would instead end it as STAGE_FAULT after the retries, with the exception's type in the text.
+            forwarding.DiscardPixels(pixels);
+            await context.Publish(new StageFailed
+            {
+                SubmissionId = submissionId,
+                Stage = stageName,
+                ErrorCode = ErrorCodes.ModelNotLoaded,
+                ErrorMessage = $"The {model.Name} model is not loaded: {loadError.Message}",
+            }).ConfigureAwait(false);
+            return null;
+        }
         var resize = stage.Scorer.Pack.Resize;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         if (answerBy is { } by)

@@ -28,6 +28,7 @@ public static class StageHostingExtensions
             return new LoadedModel<TStage>(name, () => create(new ModelStore(options, loggers), sp), loggers.CreateLogger<LoadedModel<TStage>>());
         });
         services.AddHostedService(sp => sp.GetRequiredService<LoadedModel<TStage>>());
+        services.AddSingleton<ILoadedModel>(sp => sp.GetRequiredService<LoadedModel<TStage>>());
         services.TryAddSingleton<StageForwarding>();
         services.AddHealthChecks().AddCheck<ModelLoadedHealthCheck<TStage>>($"{name}-model", tags: [HealthTags.Ready]);
         return services;

@@ -77,6 +77,16 @@ public class CommandErrorTests
     }
 
     [Fact]
+    public async Task Watching_an_unknown_submission_names_the_stable_code()
+    {
+        await using var host = await LiveCascadeHost.StartAsync();
+
+        var run = await CliRun.InvokeAsync("watch", "--server", host.GrpcAddress.ToString(), "3f2b8c1e-5d4a-4e7b-9c61-0a1b2c3d4e5f");
+
+        run.ShouldBeOneErrorLine(CommandErrors.RuntimeError, "the server answered NOT_FOUND: No submission 3f2b8c1e-5d4a-4e7b-9c61-0a1b2c3d4e5f");
+    }
+
+    [Fact]
     public async Task Serve_on_a_port_in_use_names_the_address_and_the_options_to_change()
     {
         using var occupied = new TcpListener(IPAddress.Loopback, 0);
@@ -88,6 +98,16 @@ public class CommandErrorTests
 
         run.ShouldBeOneErrorLine(CommandErrors.RuntimeError, "address already in use");
         run.Error.Should().Contain($"127.0.0.1:{port}").And.Contain("--urls and --grpc-port");
+    }
+
+    [Fact]
+    public async Task Serve_without_its_packs_says_which_and_how_to_install_them_instead_of_serving_503s()
+    {
+        using var empty = new TempDirectory();
+
+        var run = await CliRun.InvokeAsync("serve", "--urls", $"http://127.0.0.1:{ClosedPort()}", "--grpc-port", ClosedPort().ToString(), "--model-dir", empty.Path);
+
+        run.ShouldBeOneErrorLine(CommandErrors.UsageError, $"Pack 'gate-mobilenetv2-int8' is not in the model directory {empty.Path}; run `cascade models pull`");
     }
 
     /// <summary>Simulated: no test can take ONNX Runtime or libvips away from this process, so a command throws what .NET throws then.</summary>

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Cascade.Protos;
 using Cascade.Protos.V1;
 using Google.Protobuf;
@@ -40,6 +41,8 @@ public class ResultSchemaTests
         var expected = Comparable(grpc);
         expected.Should().Contain("\"state\":\"COMPLETED\"").And.Contain("\"verdict\":\"LABEL\"").And.Contain("\"label\":\"grizzly\"")
             .And.Contain("\"threshold\":0.1,").And.NotContain("0000000");
+        foreach (var (door, json) in new[] { ("gRPC", grpc), ("REST", rest), ("classify --server --json", viaServer), ("classify --json", inProcess) })
+            ShouldHaveDurationsToHundredths(json, door);
         Comparable(rest).Should().Be(expected, "REST");
         Comparable(viaServer).Should().Be(expected, "cascade classify --server --json");
         Comparable(inProcess).Should().Be(expected, "cascade classify --json (in process)");
@@ -49,6 +52,15 @@ public class ResultSchemaTests
         var id = (await client.SubmitAsync(new ClassifyRequest { Image = ByteString.CopyFrom(File.ReadAllBytes(photo)) })).SubmissionId;
         var watched = await StdoutOfAsync("watch", "--server", host.GrpcAddress.ToString(), id);
         Comparable(watched).Should().Be(expected, "cascade watch");
+        ShouldHaveDurationsToHundredths(watched, "cascade watch");
+    }
+
+    /// <summary>Every duration (totalMs, each stage's *Ms) to 0.01 ms: sums of doubles must not print as 33.107299999999995.</summary>
+    private static void ShouldHaveDurationsToHundredths(string json, string door)
+    {
+        var durations = Regex.Matches(json, "\"(\\w+Ms)\":\\s*([^,}\\s]+)").Select(m => (Name: m.Groups[1].Value, Text: m.Groups[2].Value)).ToList();
+        durations.Should().Contain(d => d.Name == "stageMs", $"{door} reports stage timings");
+        durations.Should().OnlyContain(d => Regex.IsMatch(d.Text, @"^\d+(\.\d{1,2})?$"), $"{door} writes durations to 0.01 ms: {json}");
     }
 
     /// <summary>The JSON without what differs between two submissions of one image, compact, keys in their order.</summary>

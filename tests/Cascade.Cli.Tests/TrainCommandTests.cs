@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using System.Text.Json;
+using Cascade.Training.Data;
 
 namespace Cascade.Cli.Tests;
 
@@ -76,6 +78,47 @@ public class TrainCommandTests
 
         run.ShouldBeOneErrorLine(CommandErrors.UsageError, $"Folder {SharedAssets.Negatives} is given to both --negatives and --other-positives");
     }
+
+    [Fact]
+    public async Task A_label_folder_without_images_is_named_before_any_work()
+    {
+        using var temp = new TempDirectory();
+        var data = Pets(temp, cat: SharedAssets.Photos("bears/teddy")[0], dog: null);
+
+        var run = await CliRun.InvokeAsync(Untrained(temp, data));
+
+        run.ShouldBeOneErrorLine(CommandErrors.UsageError, $"Label 'dog' has no images in {Path.Combine(data, "dog")}");
+        Directory.Exists(Path.Combine(temp.Path, "cache")).Should().BeFalse("no embedding was computed");
+    }
+
+    [Fact]
+    public async Task A_label_whose_images_all_fall_outside_the_training_split_is_named()
+    {
+        using var temp = new TempDirectory();
+        var split = new SplitOptions { Seed = 1, ValidationFraction = 0.15, TestFraction = 0.15 };
+        // A photo the seeded hash puts in validation or test, and one it trains on: the split as train computes it.
+        var photos = SharedAssets.Photos("bears/teddy").Select(p => (Path: p, Split: ImageFolderDataset.Assign(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(p))), split))).ToList();
+        var data = Pets(temp, cat: photos.First(p => p.Split == DatasetSplit.Train).Path, dog: photos.First(p => p.Split != DatasetSplit.Train).Path);
+
+        var run = await CliRun.InvokeAsync(Untrained(temp, data));
+
+        run.ShouldBeOneErrorLine(CommandErrors.UsageError,
+            $"Label 'dog' has no image in the training split: its 1 image(s) in {Path.Combine(data, "dog")} all went to validation or test (--seed 1, --validation-fraction 0.15, --test-fraction 0.15). Give it more images.");
+    }
+
+    /// <summary>A two-label task, cat and dog, of one photo each (no dog folder contents when <paramref name="dog"/> is null).</summary>
+    private static string Pets(TempDirectory temp, string cat, string? dog)
+    {
+        var data = Path.Combine(temp.Path, "pets");
+        Directory.CreateDirectory(Path.Combine(data, "cat"));
+        Directory.CreateDirectory(Path.Combine(data, "dog"));
+        File.CreateSymbolicLink(Path.Combine(data, "cat", "a.jpg"), cat);
+        if (dog is not null) File.CreateSymbolicLink(Path.Combine(data, "dog", "a.jpg"), dog);
+        return data;
+    }
+
+    private static string[] Untrained(TempDirectory temp, string data) =>
+        ["train", "--name", "pet", "--backbone", SharedAssets.MobileNetV2Fp32, "--data", data, "--out", Path.Combine(temp.Path, "out"), "--cache", Path.Combine(temp.Path, "cache")];
 
     [Fact]
     public async Task A_model_pack_is_a_backbone_and_its_preprocessing_goes_into_the_trained_packs()

@@ -33,6 +33,14 @@ public sealed class LiveCascadeHost : IAsyncDisposable
     /// <param name="configure">Runs before the services are added: extra health checks, test doubles.</param>
     public static async Task<LiveCascadeHost> StartAsync(Action<WebApplicationBuilder>? configure, params string[] settings)
     {
+        var host = await StartUnreadyAsync(configure, settings);
+        await host._app.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        return host;
+    }
+
+    /// <summary>Started, without waiting for readiness: for a stack that is never to be ready (a pack that cannot load).</summary>
+    public static async Task<LiveCascadeHost> StartUnreadyAsync(Action<WebApplicationBuilder>? configure, params string[] settings)
+    {
         var http = new Uri($"http://127.0.0.1:{FreePort()}");
         var grpc = FreePort();
         var app = CascadeHost.BuildAllInOne(
@@ -44,7 +52,6 @@ public sealed class LiveCascadeHost : IAsyncDisposable
             .. settings,
         ], configure);
         await app.StartAsync();
-        await app.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
         return new LiveCascadeHost(app, http, grpc);
     }
 

@@ -39,6 +39,11 @@ public class WebPageTests(WebHostFixture host, ITestOutputHelper output)
         await page.WaitForFunctionAsync($"[...document.querySelectorAll('#recent tbody td')].some(td => td.textContent === '{Path.GetFileName(bear)}')", null, new() { Timeout = 10_000 });
         (await page.Locator(".legend").First.InnerTextAsync()).Should().Contain("red tick").And.Contain("threshold", "the tick on each bar is explained");
 
+        // Another client's photo: the server keeps no file names, so the row shows the clientRequestId it was sent with.
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(File.ReadAllBytes(other)), "image", "x.jpg" }, { new StringContent("camera-7/IMG_0042"), "clientRequestId" } };
+        (await host.Http.PostAsync("/api/v1/classify", form)).EnsureSuccessStatusCode();
+        await page.WaitForFunctionAsync("[...document.querySelectorAll('#recent tbody td')].some(td => td.textContent === 'camera-7/IMG_0042')", null, new() { Timeout = 10_000 });
+
         var screenshot = Path.Combine(AppContext.BaseDirectory, "web-page.png");
         await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
         output.WriteLine($"screenshot: {screenshot}");

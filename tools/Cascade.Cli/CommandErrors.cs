@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Cascade.Cli.Commands;
 using Cascade.Imaging;
 using Cascade.Inference.Packs;
 using Grpc.Core;
@@ -48,7 +49,7 @@ public static class CommandErrors
     {
         ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or ModelPackException or ImageException => (UsageError, e.Message),
         CommandFailedException => (RuntimeError, e.Message),
-        RpcException rpc => (RuntimeError, $"the server answered {rpc.StatusCode}: {rpc.Status.Detail}"),
+        RpcException rpc => (RuntimeError, $"the server answered {CascadeServer.ErrorCodeOf(rpc)}: {rpc.Status.Detail}"),
         DllNotFoundException => (RuntimeError, NativeLibraryMissing(e)),
         TypeInitializationException { InnerException: DllNotFoundException missing } => (RuntimeError, NativeLibraryMissing(missing)),
         _ => (RuntimeError, $"unexpected {e.GetType().Name}: {e.Message} (set {DebugVariable}=1 for the stack trace)"),

@@ -1,5 +1,6 @@
 using Cascade.Contracts;
 using Cascade.Orchestrator.Submissions;
+using Cascade.Protos;
 using Google.Protobuf.WellKnownTypes;
 using V1 = Cascade.Protos.V1;
 
@@ -23,7 +24,7 @@ public static class ResultMessages
                 _ => V1.Verdict.Unspecified,
             },
             Label = result.Label ?? "",
-            TotalMs = result.TotalMs,
+            TotalMs = ResultJson.Milliseconds(result.TotalMs),
             ErrorCode = result.ErrorCode ?? "",
             ErrorMessage = result.ErrorMessage ?? "",
             TraceId = result.TraceId ?? "",
@@ -70,10 +71,10 @@ public static class ResultMessages
 
     public static V1.StageTiming ToMessage(this StageTimings timing) => new()
     {
-        PreprocessMs = timing.PreprocessMs,
-        QueueMs = timing.QueueMs,
-        InferenceMs = timing.InferenceMs,
+        PreprocessMs = ResultJson.Milliseconds(timing.PreprocessMs),
+        QueueMs = ResultJson.Milliseconds(timing.QueueMs),
+        InferenceMs = ResultJson.Milliseconds(timing.InferenceMs),
         BatchSize = timing.BatchSize,
-        StageMs = timing.StageMs,
+        StageMs = ResultJson.Milliseconds(timing.StageMs),
     };
 }

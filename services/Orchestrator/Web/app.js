@@ -80,7 +80,7 @@ async function refreshRecent() {
     const rows = (await response.json()).map(r => {
       const tr = document.createElement('tr');
       const gate = r.gate ? `${(r.gate.score ?? 0).toFixed(3)} / ${(r.gate.threshold ?? 0).toFixed(2)}` : '';
-      [new Date(r.completeTime).toLocaleTimeString(), names.get(r.submissionId) ?? '', verdictText(r).text, gate, (r.totalMs ?? 0).toFixed(1)].forEach(v => {
+      [new Date(r.completeTime).toLocaleTimeString(), names.get(r.submissionId) ?? r.clientRequestId ?? '', verdictText(r).text, gate, (r.totalMs ?? 0).toFixed(1)].forEach(v => {
         const td = document.createElement('td');
         td.textContent = v;
         tr.appendChild(td);

@@ -10,6 +10,8 @@ public enum PullOutcome
     Imported,
     /// <summary>Made from its upstream file by the manifest's <c>derivedFrom</c> recipe.</summary>
     Derived,
+    /// <summary>A head pack without a model of its own: its manifest is all there is to install.</summary>
+    ManifestOnly,
 }
 
 /// <summary>
@@ -63,7 +65,7 @@ public sealed class PackPuller(string modelDirectory, HttpClient http, ILogger l
         manifest.Write(stagedManifest);
         File.Move(stagedManifest, manifestPath, overwrite: true);
         // A head pack without a model is its manifest alone: it reads a tensor of its backbone pack.
-        if (manifest.Model is null) return PullOutcome.AlreadyPresent;
+        if (manifest.Model is null) return PullOutcome.ManifestOnly;
         if (File.Exists(modelPath) && ModelPack.Sha256Of(modelPath).Equals(manifest.Model.Sha256, StringComparison.OrdinalIgnoreCase))
             return PullOutcome.AlreadyPresent;
 

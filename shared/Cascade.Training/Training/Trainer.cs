@@ -23,6 +23,7 @@ public static class Trainer
         progress?.Report(new TrainingProgress(TrainingStage.Scanning, 0, 1, "hashing images"));
         var dataset = ImageFolderDataset.Scan(options.Dataset, cancellationToken);
         progress?.Report(new TrainingProgress(TrainingStage.Scanning, 1, 1, $"{dataset.Samples.Count} images, labels {string.Join(", ", dataset.Labels)}"));
+        RequireTrainingImages(dataset, options);
 
         var embeddingTime = Stopwatch.StartNew();
         var plan = EmbeddingPlan.Build(dataset, options);
@@ -189,6 +190,25 @@ public static class Trainer
         for (var i = 0; i < plan.Centre.Length; i++)
             if (plan.CentreMirror[i] >= 0) rows[plan.Centre[i]] = features.Compute(raw[plan.Centre[i]], raw[plan.CentreMirror[i]]);
         return rows;
+    }
+
+    /// <summary>
+    /// Before any backbone run: a label without a training image would leave a head with nothing to learn from, which
+    /// otherwise surfaces minutes later as an empty training set no user can trace back to a folder.
+    /// </summary>
+    private static void RequireTrainingImages(ImageFolderDataset dataset, TrainingOptions options)
+    {
+        var split = options.Dataset.Split;
+        var splitOptions = $"--seed {split.Seed}, --validation-fraction {split.ValidationFraction}, --test-fraction {split.TestFraction}";
+        var byLabel = dataset.Labels.Select((name, label) => (Name: name, Folder: Path.Combine(options.Dataset.ClassRoot, name),
+            Images: dataset.Samples.Where(s => s.Kind == SampleKind.Labelled && s.Label == label).ToList())).ToList();
+        if (byLabel.FirstOrDefault(l => l.Images.Count == 0) is { Name: not null } empty)
+            throw new ArgumentException($"Label '{empty.Name}' has no images in {empty.Folder} (JPEG, PNG, WebP, GIF or TIFF files).");
+        if (options.Classifier.Enabled && byLabel.FirstOrDefault(l => !l.Images.Any(s => s.Split == DatasetSplit.Train)) is { Name: not null } untrained)
+            throw new ArgumentException($"Label '{untrained.Name}' has no image in the training split: its {untrained.Images.Count} image(s) in {untrained.Folder} all went to " +
+                $"validation or test ({splitOptions}). Give it more images.");
+        if (!dataset.In(DatasetSplit.Train).Any(s => s.IsObject))
+            throw new ArgumentException($"No image of the object is in the training split: all went to validation or test ({splitOptions}). Give more images.");
     }
 
     private static string MirrorNote(HeadFeatures features) => features.MirrorAverage ? " averaged over the image and its mirror" : "";

@@ -2,6 +2,7 @@ using Cascade.Contracts;
 using Cascade.Contracts.Errors;
 using Cascade.Orchestrator.Outbox;
 using Cascade.Orchestrator.StateMachines;
+using Cascade.Protos;
 using MassTransit;
 using MassTransit.Testing;
 
@@ -37,6 +38,21 @@ public sealed class SubmissionStateMachineTests : IAsyncLifetime
         finished.Classifier.Should().BeEquivalentTo(Classifier);
         await WaitUntilAsync(() => Task.FromResult(ResultsSent(id) == 1));
         await WaitUntilAsync(async () => !await _orchestrator.ClaimCheckExistsAsync(image));
+    }
+
+    [Fact]
+    public async Task The_result_writes_its_durations_to_a_hundredth_of_a_millisecond()
+    {
+        var id = await _orchestrator.Submissions.SubmitAsync(new byte[] { 7, 8, 9 }, clientRequestId: null);
+        await GateCommandAsync(id);
+        // What stage timings are: sums and differences of doubles (0.1 + 0.2 is 0.30000000000000004).
+        var timings = new StageTimings(0.1 + 0.2, 36.1073 - 3.0000000000000004, 3.5521000000000003, 1, 40.0 / 3);
+
+        await _orchestrator.Bus.Bus.Publish(new ImageGated { SubmissionId = id, Accepted = false, Gate = Gate with { Score = 0.01, Timings = timings } });
+
+        await WaitUntilAsync(() => Task.FromResult(ResultsSent(id) == 1));
+        var sent = _orchestrator.Bus.Sent.Select<ResultJsonMessage>(x => x.Context.Message.Result.SubmissionId == id.ToString()).Last().Context.Message;
+        ResultJson.Format(sent.Result).Should().Contain("\"timing\":{\"preprocessMs\":0.3,\"queueMs\":33.11,\"inferenceMs\":3.55,\"batchSize\":1,\"stageMs\":13.33}");
     }
 
     [Theory]

@@ -84,7 +84,7 @@ internal sealed class CascadeServer : IDisposable
     }
 
     /// <summary>The stable code from the status's <c>google.rpc.ErrorInfo</c>, or the status name (<c>DEADLINE_EXCEEDED</c>) when there is none.</summary>
-    private static string ErrorCodeOf(RpcException e) =>
+    internal static string ErrorCodeOf(RpcException e) =>
         e.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason ?? JsonNamingPolicy.SnakeCaseUpper.ConvertName(e.StatusCode.ToString());
 
     public void Dispose() => _channel.Dispose();

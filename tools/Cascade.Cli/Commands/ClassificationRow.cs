@@ -37,7 +37,7 @@ internal sealed record ClassificationRow(string Path, string Name, V1.Result Res
                 _ => V1.Verdict.Unknown,
             },
             Label = result.Label ?? "",
-            TotalMs = Math.Round(result.TotalMs, 2),
+            TotalMs = ResultJson.Milliseconds(result.TotalMs),
             Gate = new V1.GateResult
             {
                 Score = result.Gate.Decision.Score,
@@ -67,10 +67,10 @@ internal sealed record ClassificationRow(string Path, string Name, V1.Result Res
 
     private static V1.StageTiming Timing(StageTiming timing) => new()
     {
-        PreprocessMs = Math.Round(timing.PreprocessMs, 2),
-        QueueMs = Math.Round(timing.QueueMs, 2),
-        InferenceMs = Math.Round(timing.InferenceMs, 2),
+        PreprocessMs = ResultJson.Milliseconds(timing.PreprocessMs),
+        QueueMs = ResultJson.Milliseconds(timing.QueueMs),
+        InferenceMs = ResultJson.Milliseconds(timing.InferenceMs),
         BatchSize = timing.BatchSize,
-        StageMs = Math.Round(timing.TotalMs, 2),
+        StageMs = ResultJson.Milliseconds(timing.TotalMs),
     };
 }

@@ -83,7 +83,14 @@ internal static class ModelsCommand
                 try
                 {
                     var outcome = await puller.PullAsync(name, manifest, mirror, cancellationToken);
-                    Console.WriteLine($"{name}: {outcome switch { PullOutcome.AlreadyPresent => "already installed", PullOutcome.Imported => "imported", PullOutcome.Derived => $"derived by {manifest.Model!.DerivedFrom!.Recipe}", _ => "downloaded" }} (sha256 ok)");
+                    Console.WriteLine($"{name}: {outcome switch
+                    {
+                        PullOutcome.ManifestOnly => $"installed (a head on {manifest.Backbone!.Pack}, which holds the model)",
+                        PullOutcome.AlreadyPresent => "already installed (sha256 ok)",
+                        PullOutcome.Imported => "imported (sha256 ok)",
+                        PullOutcome.Derived => $"derived by {manifest.Model!.DerivedFrom!.Recipe} (sha256 ok)",
+                        _ => "downloaded (sha256 ok)",
+                    }}");
                 }
                 catch (Exception e) when (e is ModelPackException or HttpRequestException or IOException)
                 {

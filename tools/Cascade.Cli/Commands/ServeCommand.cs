@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Cascade.AllInOne;
 using Cascade.Inference;
+using Cascade.StageHosting;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Cascade.Cli.Commands;
@@ -31,6 +33,16 @@ internal static class ServeCommand
             catch (IOException e) when (e.InnerException is AddressInUseException)
             {
                 throw new CommandFailedException($"{e.Message.TrimEnd('.')}: another process listens there. Stop it, or choose other ports with --urls and --grpc-port.", e);
+            }
+            try
+            {
+                // A missing or broken pack is this command's error line, not a log entry in a server that answers 503.
+                foreach (var model in app.Services.GetServices<ILoadedModel>()) await model.Loading.WaitAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await app.StopAsync(CancellationToken.None);
+                throw;
             }
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
