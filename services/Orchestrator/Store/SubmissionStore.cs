@@ -19,6 +19,19 @@ public sealed class SubmissionStore(IDbContextFactory<SubmissionsDbContext> cont
     public static readonly TimeSpan WriterLease = TimeSpan.FromSeconds(10);
     private const int MaxConflictRetries = 20;
 
+    // Compiled once: the hot reads skip LINQ translation and the query cache lookup on every call.
+    private static readonly Func<SubmissionsDbContext, Guid, CancellationToken, Task<SubmissionRecord?>> SubmissionById =
+        EF.CompileAsyncQuery((SubmissionsDbContext db, Guid id, CancellationToken _) => db.Submissions.AsNoTracking().FirstOrDefault(s => s.Id == id));
+
+    private static readonly Func<SubmissionsDbContext, CancellationToken, Task<int>> InFlightCount =
+        EF.CompileAsyncQuery((SubmissionsDbContext db, CancellationToken _) =>
+            db.Submissions.Count(s => s.Status == SubmissionStatus.Gating || s.Status == SubmissionStatus.Classifying));
+
+    private static readonly Func<SubmissionsDbContext, DateTimeOffset, int, IAsyncEnumerable<Guid>> OverdueIds =
+        EF.CompileAsyncQuery((SubmissionsDbContext db, DateTimeOffset now, int limit) => db.Submissions.AsNoTracking()
+            .Where(s => (s.Status == SubmissionStatus.Gating || s.Status == SubmissionStatus.Classifying) && s.Deadline <= now)
+            .OrderBy(s => s.Deadline).Select(s => s.Id).Take(limit));
+
     /// <summary>
     /// Now, to the millisecond the store keeps: a result read back from the store and the one handed to waiters at
     /// once must be equal.
@@ -28,7 +41,7 @@ public sealed class SubmissionStore(IDbContextFactory<SubmissionsDbContext> cont
     public async Task<SubmissionRecord?> FindAsync(Guid id, CancellationToken cancellationToken = default)
     {
         await using var db = await OpenAsync(cancellationToken);
-        return await Guard(() => db.Submissions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken));
+        return await Guard(() => SubmissionById(db, id, cancellationToken));
     }
 
     /// <summary>Stores a new submission with its gate command. Null when it is new; the existing row when the id is taken.</summary>
@@ -83,8 +96,10 @@ public sealed class SubmissionStore(IDbContextFactory<SubmissionsDbContext> cont
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await OpenAsync(cancellationToken);
-            var submission = await Guard(() => db.Submissions.FirstOrDefaultAsync(s => s.Id == id, cancellationToken));
+            var submission = await Guard(() => SubmissionById(db, id, cancellationToken));
             if (submission is null) return null;
+            // Tracked from the row as read: SaveChanges then updates only what the change set, where Version is still the one read.
+            db.Attach(submission);
             var (outcome, changed, owed) = change(submission);
             if (!changed && owed is null) return (submission, outcome);
             if (changed) submission.Version++;
@@ -106,16 +121,19 @@ public sealed class SubmissionStore(IDbContextFactory<SubmissionsDbContext> cont
     public async Task<IReadOnlyList<Guid>> OverdueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
     {
         await using var db = await OpenAsync(cancellationToken);
-        return await Guard(() => db.Submissions.AsNoTracking()
-            .Where(s => (s.Status == SubmissionStatus.Gating || s.Status == SubmissionStatus.Classifying) && s.Deadline <= now)
-            .OrderBy(s => s.Deadline).Select(s => s.Id).Take(limit).ToListAsync(cancellationToken));
+        return await Guard(async () =>
+        {
+            var overdue = new List<Guid>();
+            await foreach (var id in OverdueIds(db, now, limit).WithCancellation(cancellationToken)) overdue.Add(id);
+            return overdue;
+        });
     }
 
     /// <summary>Submissions in flight, whichever orchestrator took them.</summary>
     public async Task<int> CountInFlightAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await OpenAsync(cancellationToken);
-        return await Guard(() => db.Submissions.CountAsync(s => s.Status == SubmissionStatus.Gating || s.Status == SubmissionStatus.Classifying, cancellationToken));
+        return await Guard(() => InFlightCount(db, cancellationToken));
     }
 
     /// <summary>The most recently finished submissions, newest first.</summary>
