@@ -8,10 +8,10 @@ using Npgsql;
 namespace Cascade.Services.Tests.Postgres;
 
 /// <summary>
-/// The store's compare-and-set on PostgreSQL, where orchestrators really race: answers applied at once to one
+/// The store's single-statement writes on PostgreSQL, where orchestrators really race: answers applied at once to one
 /// submission finish it exactly once, with exactly one result owed in the outbox, and the losers see the winner's row.
 /// </summary>
-public sealed class SubmissionStoreRaceTests
+public sealed class SubmissionStoreTests
 {
     private const int RacingAnswers = 12;
 
@@ -56,6 +56,26 @@ public sealed class SubmissionStoreRaceTests
         final.Version.Should().Be(2, "two transitions were stored: gated, then failed");
         (await OutboxKindsAsync(database.ConnectionString, id)).Should().BeEquivalentTo([nameof(OutboxKind.GateCommand), nameof(OutboxKind.Result)],
             "the submission owes its gate command and exactly one result");
+    }
+
+    [Fact]
+    public async Task A_resubmission_is_owed_its_reply_in_flight_and_after_the_end()
+    {
+        await using var database = await PostgresSubmissionStore.CreateAsync("replies");
+        var store = database.Store;
+        var machine = database.Services.GetRequiredService<SubmissionStateMachine>();
+        var id = Guid.NewGuid();
+        var now = store.Now();
+        await store.AddAsync(machine.Start(new SubmissionRecord { Id = id, ImageSha256 = "00", ImageAddress = "file:///replies", ReplyTo = "first", SubmittedAt = now }, now));
+
+        await store.RedirectRepliesAsync(id, "second");
+        (await store.FindAsync(id))!.Should().Match<SubmissionRecord>(s => s.ReplyTo == "second" && s.Version == 1, "in flight, the result goes to the new queue too");
+        await store.TransitionAsync(id, (s, t) => machine.Failed(s, "E", "ended", t));
+        await store.RedirectRepliesAsync(id, "third");
+        (await store.FindAsync(id))!.Should().Match<SubmissionRecord>(s => s.ReplyTo == "second" && s.Version == 2, "a finished row does not change");
+
+        (await OutboxKindsAsync(database.ConnectionString, id)).Should().Equal(
+            nameof(OutboxKind.GateCommand), nameof(OutboxKind.Reply), nameof(OutboxKind.Result), nameof(OutboxKind.Reply));
     }
 
     private static async Task<List<string>> OutboxKindsAsync(string database, Guid id)
