@@ -94,32 +94,36 @@ internal static class PostgresChanges
                 .Select(p => $"{Column(p.Metadata)} = {Parameter(p.Metadata, p.OriginalValue)}"));
         }
 
-        public async Task<object?> ScalarAsync(SubmissionsDbContext db, CancellationToken cancellationToken)
-        {
-            await using var command = await CreateAsync(db, cancellationToken);
-            return await command.ExecuteScalarAsync(cancellationToken);
-        }
+        public Task<object?> ScalarAsync(SubmissionsDbContext db, CancellationToken cancellationToken) =>
+            ExecuteAsync(db, command => command.ExecuteScalarAsync(cancellationToken), cancellationToken);
 
-        public async Task<int> NonQueryAsync(SubmissionsDbContext db, CancellationToken cancellationToken)
-        {
-            await using var command = await CreateAsync(db, cancellationToken);
-            return await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+        public Task<int> NonQueryAsync(SubmissionsDbContext db, CancellationToken cancellationToken) =>
+            ExecuteAsync(db, command => command.ExecuteNonQueryAsync(cancellationToken), cancellationToken);
 
-        /// <summary>A command on the context's connection (closed with the context, which returns it to the pool).</summary>
-        private async Task<DbCommand> CreateAsync(SubmissionsDbContext db, CancellationToken cancellationToken)
+        /// <summary>
+        /// Runs the statement on the context's connection, open only meanwhile, as EF Core's own commands are: a caller
+        /// that goes on to another context (the lookup after a taken id) must not hold a second pooled connection.
+        /// </summary>
+        private async Task<T> ExecuteAsync<T>(SubmissionsDbContext db, Func<DbCommand, Task<T>> execute, CancellationToken cancellationToken)
         {
             await db.Database.OpenConnectionAsync(cancellationToken);
-            var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = Sql.ToString();
-            for (var i = 0; i < _values.Count; i++)
+            try
             {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = $"p{i}";
-                parameter.Value = _values[i] ?? DBNull.Value;
-                command.Parameters.Add(parameter);
+                await using var command = db.Database.GetDbConnection().CreateCommand();
+                command.CommandText = Sql.ToString();
+                for (var i = 0; i < _values.Count; i++)
+                {
+                    var parameter = command.CreateParameter();
+                    parameter.ParameterName = $"p{i}";
+                    parameter.Value = _values[i] ?? DBNull.Value;
+                    command.Parameters.Add(parameter);
+                }
+                return await execute(command);
             }
-            return command;
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
         }
 
         private string Parameter(IProperty property, object? value)

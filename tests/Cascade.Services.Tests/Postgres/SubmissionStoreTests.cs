@@ -59,6 +59,27 @@ public sealed class SubmissionStoreTests
     }
 
     [Fact]
+    public async Task A_taken_id_is_looked_up_without_holding_a_second_connection()
+    {
+        // One connection: the failed insert must have given it back before the lookup of the row it collided with.
+        await using var database = await PostgresSubmissionStore.CreateAsync("taken", new Dictionary<string, string?>
+        {
+            ["Orchestrator:Store:MaxConnections"] = "1",
+            ["Orchestrator:Store:MinConnections"] = "0",
+        });
+        var store = database.Store;
+        var machine = database.Services.GetRequiredService<SubmissionStateMachine>();
+        var id = Guid.NewGuid();
+        var now = store.Now();
+        SubmissionRecord New(string address) => machine.Start(new SubmissionRecord { Id = id, ImageSha256 = "00", ImageAddress = address, SubmittedAt = now }, now);
+        await store.AddAsync(New("file:///first"));
+
+        var again = await store.AddAsync(New("file:///again")).WaitAsync(TimeSpan.FromSeconds(10));
+
+        again!.ImageAddress.Should().Be("file:///first");
+    }
+
+    [Fact]
     public async Task A_resubmission_is_owed_its_reply_in_flight_and_after_the_end()
     {
         await using var database = await PostgresSubmissionStore.CreateAsync("replies");
