@@ -16,6 +16,8 @@ public sealed class OutboxDispatcher(OutboxQueue committed, SubmissionStore stor
     /// <summary>A send that takes longer is given up; the entry is swept again later.</summary>
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
     private const int Parallelism = 32;
+    /// <summary>How long sent entries gather before one statement deletes them.</summary>
+    private static readonly TimeSpan DeleteGathering = TimeSpan.FromMilliseconds(100);
     private readonly Channel<long> _sent = Channel.CreateUnbounded<long>();
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -63,20 +65,38 @@ public sealed class OutboxDispatcher(OutboxQueue committed, SubmissionStore stor
     private async Task DeleteSentAsync(CancellationToken stoppingToken)
     {
         var batch = new List<long>();
-        while (await _sent.Reader.WaitToReadAsync(stoppingToken))
+        try
         {
-            while (batch.Count < 500 && _sent.Reader.TryRead(out var id)) batch.Add(id);
-            try
+            while (await _sent.Reader.WaitToReadAsync(stoppingToken))
             {
-                await store.DeleteOutboxAsync(batch, stoppingToken);
-                batch.Clear();
+                // Under load entries are sent one at a time: gathered for a moment they go in one statement and one
+                // commit, instead of one each. The delay is far inside the writer's lease, so nobody sends them again.
+                await Task.Delay(DeleteGathering, stoppingToken);
+                await DeleteBatchAsync(batch, stoppingToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // Undeleted entries are only sent again (at least once); keep trying.
-                logger.LogWarning(e, "Deleting {Count} sent outbox entries failed; retrying", batch.Count);
-                await Task.Delay(SweepInterval, stoppingToken);
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: what was sent is deleted still, so no other orchestrator sends it again after the lease.
+            using var flush = new CancellationTokenSource(SendTimeout);
+            await DeleteBatchAsync(batch, flush.Token);
+            throw;
+        }
+    }
+
+    private async Task DeleteBatchAsync(List<long> batch, CancellationToken cancellationToken)
+    {
+        while (batch.Count < 500 && _sent.Reader.TryRead(out var id)) batch.Add(id);
+        try
+        {
+            await store.DeleteOutboxAsync(batch, cancellationToken);
+            batch.Clear();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Undeleted entries are only sent again (at least once); keep trying.
+            logger.LogWarning(e, "Deleting {Count} sent outbox entries failed; retrying", batch.Count);
+            await Task.Delay(SweepInterval, cancellationToken);
         }
     }
 }

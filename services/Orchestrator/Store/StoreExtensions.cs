@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Cascade.Orchestrator.Outbox;
 using Cascade.ServiceDefaults;
 using Microsoft.Data.Sqlite;
@@ -48,9 +49,24 @@ public static class StoreExtensions
     /// <summary>
     /// Npgsql's defaults (up to 100 connections, idle ones closed after 5 minutes) let one orchestrator under load
     /// take every connection the server has; the next burst after a prune then fails with "too many clients" (53300).
+    /// The store runs a handful of statements per submission, each on a pooled connection: prepared once per
+    /// connection (<c>Max Auto Prepare</c>) the server skips parsing and planning them, and no connection state is
+    /// reset when one goes back to the pool (the store leaves none behind), which would cost the server a
+    /// <c>DISCARD ALL</c> per statement. Both stay as the connection string says when it sets them.
     /// </summary>
-    private static string PooledConnectionString(string connectionString, StoreOptions options) =>
-        new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = options.MaxConnections, MinPoolSize = options.MinConnections }.ConnectionString;
+    private static string PooledConnectionString(string connectionString, StoreOptions options)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = options.MaxConnections, MinPoolSize = options.MinConnections };
+        // Npgsql's own builder knows every keyword, set or not: only the plain one tells what the string sets.
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        bool Given(string keyword) => given.ContainsKey(keyword) || given.ContainsKey(keyword.Replace(" ", ""));
+        if (!Given("Max Auto Prepare")) builder.MaxAutoPrepare = PreparedStatementsPerConnection;
+        if (!Given("No Reset On Close")) builder.NoResetOnClose = true;
+        return builder.ConnectionString;
+    }
+
+    /// <summary>More than the store's distinct statements, so none is evicted and prepared again.</summary>
+    private const int PreparedStatementsPerConnection = 64;
 
     private static void AddSqlite(IServiceCollection services, string connectionString) =>
         services.AddPooledDbContextFactory<SubmissionsDbContext>(db => db.UseSqlite(connectionString).AddInterceptors(SqliteTuning.Instance));

@@ -12,12 +12,27 @@ namespace Cascade.Orchestrator.Store;
 /// applied to the row as read and saved only if nobody changed it meanwhile (<see cref="SubmissionRecord.Version"/>),
 /// else applied again to the fresh row. The outbox entries a change owes are saved in the same transaction and
 /// handed to the <see cref="OutboxQueue"/> once committed (the <see cref="OutboxDispatcher"/> sends them).
+/// On PostgreSQL each write is a single statement (<see cref="PostgresChanges"/>); on SQLite, SaveChanges.
 /// </summary>
 public sealed class SubmissionStore(IDbContextFactory<SubmissionsDbContext> contexts, OutboxQueue outbox, TimeProvider time)
 {
     /// <summary>How long the writer of an outbox entry has to send it before anyone else may.</summary>
     public static readonly TimeSpan WriterLease = TimeSpan.FromSeconds(10);
     private const int MaxConflictRetries = 20;
+
+    // Compiled once per store (EF Core runs a compiled query with one model only, and every store has its own):
+    // the hot reads skip LINQ translation and the query cache lookup on every call.
+    private readonly Func<SubmissionsDbContext, Guid, CancellationToken, Task<SubmissionRecord?>> _submissionById =
+        EF.CompileAsyncQuery((SubmissionsDbContext db, Guid id, CancellationToken _) => db.Submissions.AsNoTracking().FirstOrDefault(s => s.Id == id));
+
+    private readonly Func<SubmissionsDbContext, CancellationToken, Task<int>> _inFlightCount =
+        EF.CompileAsyncQuery((SubmissionsDbContext db, CancellationToken _) =>
+            db.Submissions.Count(s => s.Status == SubmissionStatus.Gating || s.Status == SubmissionStatus.Classifying));
+
+    private readonly Func<SubmissionsDbContext, DateTimeOffset, int, IAsyncEnumerable<Guid>> _overdueIds =
+        EF.CompileAsyncQuery((SubmissionsDbContext db, DateTimeOffset now, int limit) => db.Submissions.AsNoTracking()
+            .Where(s => (s.Status == SubmissionStatus.Gating || s.Status == SubmissionStatus.Classifying) && s.Deadline <= now)
+            .OrderBy(s => s.Deadline).Select(s => s.Id).Take(limit));
 
     /// <summary>
     /// Now, to the millisecond the store keeps: a result read back from the store and the one handed to waiters at
@@ -28,7 +43,7 @@ public sealed class SubmissionStore(IDbContextFactory<SubmissionsDbContext> cont
     public async Task<SubmissionRecord?> FindAsync(Guid id, CancellationToken cancellationToken = default)
     {
         await using var db = await OpenAsync(cancellationToken);
-        return await Guard(() => db.Submissions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken));
+        return await Guard(() => _submissionById(db, id, cancellationToken));
     }
 
     /// <summary>Stores a new submission with its gate command. Null when it is new; the existing row when the id is taken.</summary>
@@ -36,11 +51,23 @@ public sealed class SubmissionStore(IDbContextFactory<SubmissionsDbContext> cont
     {
         await using var db = await OpenAsync(cancellationToken);
         var entry = NewEntry(submission.Id, OutboxKind.GateCommand);
-        db.Submissions.Add(submission);
-        db.Outbox.Add(entry);
         try
         {
-            await Guard(() => db.SaveChangesAsync(cancellationToken));
+            if (PostgresChanges.AppliesTo(db))
+            {
+                await Guard(() => PostgresChanges.AddAsync(db, submission, entry, cancellationToken));
+            }
+            // SQLite looks first: in process that is cheap, and a failed SaveChanges would log an error for every repeat.
+            else if (await Guard(() => _submissionById(db, submission.Id, cancellationToken)) is { } known)
+            {
+                return known;
+            }
+            else
+            {
+                db.Submissions.Add(submission);
+                db.Outbox.Add(entry);
+                await Guard(() => db.SaveChangesAsync(cancellationToken));
+            }
         }
         catch (CascadeException)
         {
@@ -83,39 +110,62 @@ public sealed class SubmissionStore(IDbContextFactory<SubmissionsDbContext> cont
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await OpenAsync(cancellationToken);
-            var submission = await Guard(() => db.Submissions.FirstOrDefaultAsync(s => s.Id == id, cancellationToken));
+            var submission = await Guard(() => _submissionById(db, id, cancellationToken));
             if (submission is null) return null;
+            // Tracked from the row as read: SaveChanges then updates only what the change set, where Version is still the one read.
+            db.Attach(submission);
             var (outcome, changed, owed) = change(submission);
             if (!changed && owed is null) return (submission, outcome);
             if (changed) submission.Version++;
-            if (owed is not null) db.Outbox.Add(owed);
-            try
+            if (!await SaveAsync(db, submission, changed, owed, cancellationToken))
             {
-                await Guard(() => db.SaveChangesAsync(cancellationToken));
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < MaxConflictRetries)
-            {
-                continue;
+                if (attempt < MaxConflictRetries) continue;
+                throw new DbUpdateConcurrencyException($"Submission {id} changed under {MaxConflictRetries} attempts in a row to change it.");
             }
             if (owed is not null) outbox.Deliver(owed, submission);
             return (submission, outcome);
         }
     }
 
+    /// <summary>Saves the tracked row's change (if any) and the entry it owes (if any) together; false when someone changed the row first.</summary>
+    private static Task<bool> SaveAsync(SubmissionsDbContext db, SubmissionRecord submission, bool changed, OutboxEntry? owed, CancellationToken cancellationToken) =>
+        Guard(async () =>
+        {
+            if (PostgresChanges.AppliesTo(db))
+            {
+                if (changed) return await PostgresChanges.ChangeAsync(db, submission, owed, cancellationToken);
+                await PostgresChanges.OweAsync(db, owed!, cancellationToken);
+                return true;
+            }
+            if (owed is not null) db.Outbox.Add(owed);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return true;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return false;
+            }
+        });
+
     /// <summary>Ids of in-flight submissions whose stage deadline has passed, earliest first.</summary>
     public async Task<IReadOnlyList<Guid>> OverdueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
     {
         await using var db = await OpenAsync(cancellationToken);
-        return await Guard(() => db.Submissions.AsNoTracking()
-            .Where(s => (s.Status == SubmissionStatus.Gating || s.Status == SubmissionStatus.Classifying) && s.Deadline <= now)
-            .OrderBy(s => s.Deadline).Select(s => s.Id).Take(limit).ToListAsync(cancellationToken));
+        return await Guard(async () =>
+        {
+            var overdue = new List<Guid>();
+            await foreach (var id in _overdueIds(db, now, limit).WithCancellation(cancellationToken)) overdue.Add(id);
+            return overdue;
+        });
     }
 
     /// <summary>Submissions in flight, whichever orchestrator took them.</summary>
     public async Task<int> CountInFlightAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await OpenAsync(cancellationToken);
-        return await Guard(() => db.Submissions.CountAsync(s => s.Status == SubmissionStatus.Gating || s.Status == SubmissionStatus.Classifying, cancellationToken));
+        return await Guard(() => _inFlightCount(db, cancellationToken));
     }
 
     /// <summary>The most recently finished submissions, newest first.</summary>
@@ -181,6 +231,12 @@ public sealed class SubmissionStore(IDbContextFactory<SubmissionsDbContext> cont
 
     private async Task<SubmissionsDbContext> OpenAsync(CancellationToken cancellationToken) =>
         await Guard(() => contexts.CreateDbContextAsync(cancellationToken));
+
+    private static Task Guard(Func<Task> operation) => Guard(async () =>
+    {
+        await operation();
+        return true;
+    });
 
     /// <summary>A database that cannot be reached is <c>STORE_UNAVAILABLE</c>; lost races stay concurrency exceptions.</summary>
     private static async Task<T> Guard<T>(Func<Task<T>> operation)

@@ -22,7 +22,7 @@ public sealed class SubmissionProgress(SubmissionStore store, ResultSubscription
         switch (applied)
         {
             case Transition.Ignored when submission.IsFinished:
-                logger.Log(submission.Status is Contracts.SubmissionStatus.TimedOut or Contracts.SubmissionStatus.Failed ? LogLevel.Warning : LogLevel.Debug,
+                logger.Log(LevelFor(submission.Status),
                     "Late {What} for submission {SubmissionId}, which had ended {Status} ({ErrorCode}) at {FinishedAt:O}: discarded",
                     what, id, submission.Status, submission.ErrorCode, submission.FinishedAt);
                 break;
@@ -31,9 +31,14 @@ public sealed class SubmissionProgress(SubmissionStore store, ResultSubscription
                 // Metrics first: whoever is woken by the result and then scrapes /metrics must find it counted.
                 ServiceMetrics.RecordFinished(result);
                 subscriptions.Complete(result);
-                logger.LogInformation("Submission finished {Status}: {Verdict} {Label} in {TotalMs:0.0} ms {ErrorCode} (trace {TraceId})",
+                // One line per submission: Debug when it was answered (the metrics count those), Warning when it failed or timed out.
+                logger.Log(LevelFor(result.Status),
+                    "Submission finished {Status}: {Verdict} {Label} in {TotalMs:0.0} ms {ErrorCode} (trace {TraceId})",
                     result.Status, result.Verdict, result.Label, result.TotalMs, result.ErrorCode, result.TraceId);
                 break;
         }
     }
+
+    private static LogLevel LevelFor(Contracts.SubmissionStatus status) =>
+        status is Contracts.SubmissionStatus.TimedOut or Contracts.SubmissionStatus.Failed ? LogLevel.Warning : LogLevel.Debug;
 }

@@ -43,10 +43,19 @@ public sealed class SubmissionService(
         SubmissionLimits.CheckReplyTo(replyTo);
         var id = SubmissionIds.For(clientRequestId);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(image.Span));
-        if (clientRequestId is not null && await store.FindAsync(id, cancellationToken).ConfigureAwait(false) is { } known)
-            return await ResubmittedAsync(known, sha256, replyTo, cancellationToken).ConfigureAwait(false);
-
-        limit.Admit();
+        // A repeated client request id is found by the insert (AddAsync returns the row it collided with): looking
+        // it up first would cost every new submission a query.
+        try
+        {
+            limit.Admit();
+        }
+        catch (CascadeException) when (clientRequestId is not null)
+        {
+            // Full, but a known submission adds nothing in flight: it is answered all the same.
+            if (await store.FindAsync(id, cancellationToken).ConfigureAwait(false) is { } known)
+                return await ResubmittedAsync(known, sha256, replyTo, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
         var traceId = Activity.Current?.TraceId ?? ActivityTraceId.CreateRandom();
         MessageData<byte[]>? claimCheck = null;
         SubmissionRecord? existing;

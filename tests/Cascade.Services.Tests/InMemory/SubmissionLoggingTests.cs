@@ -22,6 +22,8 @@ public class SubmissionLoggingTests
             builder.WebHost.UseTestServer();
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [$"{InferenceOptions.Section}:ModelDirectory"] = SharedAssets.ModelDirectory });
             builder.Logging.AddProvider(logs);
+            // An answered submission's line is at Debug.
+            builder.Logging.AddFilter<ScopeRecordingLoggerProvider>(typeof(SubmissionProgress).FullName, LogLevel.Debug);
         });
         await app.StartAsync();
         await app.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
@@ -51,7 +53,7 @@ public class SubmissionLoggingTests
         private sealed class Recorder(ScopeRecordingLoggerProvider owner) : ILogger
         {
             public IDisposable? BeginScope<TState>(TState state) where TState : notnull => owner._scopes.Push(state);
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug;
 
             public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
             {

@@ -1,8 +1,4 @@
-using Cascade.Orchestrator.Extensions;
-using Cascade.Orchestrator.Store;
 using Cascade.Services.Tests.Fixtures;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Cascade.Services.Tests.Postgres;
@@ -19,47 +15,35 @@ public sealed class StoreConnectionPoolTests
     [Fact]
     public async Task Many_concurrent_callers_share_at_most_MaxConnections_connections()
     {
+        await using var database = await PostgresSubmissionStore.CreateAsync("pool", new Dictionary<string, string?>
+        {
+            ["Orchestrator:Store:MaxConnections"] = $"{MaxConnections}",
+            ["Orchestrator:Store:MinConnections"] = "1",
+        });
         var server = await TestDatabase.Instance;
-        var database = await server.CreateDatabaseAsync("pool");
-        try
-        {
-            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Orchestrator:Store:Provider"] = "Postgres",
-                ["Orchestrator:Store:MaxConnections"] = $"{MaxConnections}",
-                ["Orchestrator:Store:MinConnections"] = "1",
-                ["ConnectionStrings:Submissions"] = database,
-            }).Build();
-            await using var services = new ServiceCollection().AddLogging().AddOrchestrator(configuration).BuildServiceProvider();
-            await ActivatorUtilities.CreateInstance<StoreSchema>(services).StartAsync(CancellationToken.None);
-            var store = services.GetRequiredService<SubmissionStore>();
+        var store = database.Store;
 
-            var peak = 0L;
-            using var stop = new CancellationTokenSource();
-            var sampler = Task.Run(async () =>
-            {
-                while (!stop.IsCancellationRequested) peak = Math.Max(peak, await ConnectionsToAsync(server.ConnectionString, database));
-            });
-            var counts = await Task.WhenAll(Enumerable.Range(0, Callers).Select(_ => Task.Run(async () =>
-            {
-                var answered = 0;
-                for (var i = 0; i < 20; i++)
-                {
-                    await store.CountInFlightAsync();
-                    answered++;
-                }
-                return answered;
-            })));
-            await stop.CancelAsync();
-            await sampler;
-
-            counts.Sum().Should().Be(Callers * 20, "callers beyond the pool wait for a connection; none fails");
-            peak.Should().BeInRange(1, MaxConnections, $"{Callers} callers share the orchestrator's {MaxConnections} connections");
-        }
-        finally
+        var peak = 0L;
+        using var stop = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
         {
-            await server.DropDatabaseAsync(database);
-        }
+            while (!stop.IsCancellationRequested) peak = Math.Max(peak, await ConnectionsToAsync(server.ConnectionString, database.ConnectionString));
+        });
+        var counts = await Task.WhenAll(Enumerable.Range(0, Callers).Select(_ => Task.Run(async () =>
+        {
+            var answered = 0;
+            for (var i = 0; i < 20; i++)
+            {
+                await store.CountInFlightAsync();
+                answered++;
+            }
+            return answered;
+        })));
+        await stop.CancelAsync();
+        await sampler;
+
+        counts.Sum().Should().Be(Callers * 20, "callers beyond the pool wait for a connection; none fails");
+        peak.Should().BeInRange(1, MaxConnections, $"{Callers} callers share the orchestrator's {MaxConnections} connections");
     }
 
     private static async Task<long> ConnectionsToAsync(string maintenance, string database)
