@@ -72,7 +72,7 @@ public sealed class StageForwarding(IMessageDataRepository repository, IDeletabl
     {
         var values = new byte[outputs.Row.Length * sizeof(float)];
         for (var i = 0; i < outputs.Row.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(values.AsSpan(i * sizeof(float)), outputs.Row[i]);
-        return new BackboneRow { ModelSha256 = outputs.Backbone.Sha256, Layout = LayoutOf(outputs.Backbone), Values = values };
+        return new BackboneRow { ModelSha256 = outputs.Backbone.Sha256, Layout = outputs.Backbone.OutputLayout, Values = values };
     }
 
     /// <summary>The row as outputs of <paramref name="backbone"/>, or null when it is absent or not exactly that backbone's (logged).</summary>
@@ -85,7 +85,7 @@ public sealed class StageForwarding(IMessageDataRepository repository, IDeletabl
             logger.LogDebug("Forwarded backbone outputs are of model {Sha256}, not of {Backbone}; running the backbone", row.ModelSha256, backbone.DisplayName);
             return null;
         }
-        var layout = LayoutOf(backbone);
+        var layout = backbone.OutputLayout;
         var expectedBytes = backbone.OutputSize * sizeof(float);
         if (row.Layout != layout || row.Values is null || row.Values.Length != expectedBytes)
         {
@@ -105,6 +105,4 @@ public sealed class StageForwarding(IMessageDataRepository repository, IDeletabl
         }
         return new BackboneOutputs(backbone, values);
     }
-
-    private static string LayoutOf(ModelPack backbone) => string.Join(',', backbone.Outputs.Select(t => $"{t.Name}:{t.Size}"));
 }

@@ -38,6 +38,7 @@ public sealed class ModelPack : IDisposable
         _outputOffsets = new int[Outputs.Count];
         for (var i = 1; i < Outputs.Count; i++) _outputOffsets[i] = _outputOffsets[i - 1] + Outputs[i - 1].Size;
         OutputSize = Outputs.Sum(o => o.Size);
+        OutputLayout = string.Join(',', Outputs.Select(t => $"{t.Name}:{t.Size}"));
         Resize = Input.ToResizeSpec();
         Layout = Input.ToTensorLayout();
     }
@@ -55,6 +56,8 @@ public sealed class ModelPack : IDisposable
     public IReadOnlyList<TensorSpec> Outputs { get; }
     /// <summary>Values per image in an output row.</summary>
     public int OutputSize { get; }
+    /// <summary>The row's tensors as <c>name:length</c>, comma-separated, e.g. <c>embedding:1280,logits:1000</c> (what forwarded rows are checked by).</summary>
+    public string OutputLayout { get; }
     /// <summary>sha256 of the model file (checked at load): the identity heads name their backbone by.</summary>
     public string Sha256 => Manifest.Model!.Sha256;
     public string DisplayName => $"{Manifest.Name}@{Manifest.Version}";
