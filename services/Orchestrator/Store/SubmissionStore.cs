@@ -12,10 +12,30 @@ namespace Cascade.Orchestrator.Store;
 /// applied to the row as read and saved only if nobody changed it meanwhile (<see cref="SubmissionRecord.Version"/>),
 /// else applied again to the fresh row. The outbox entries a change owes are saved in the same transaction and
 /// handed to the <see cref="OutboxQueue"/> once committed (the <see cref="OutboxDispatcher"/> sends them).
-/// On PostgreSQL each write is a single statement (<see cref="PostgresChanges"/>); on SQLite, SaveChanges.
+/// On PostgreSQL each write is a single statement (<see cref="PostgresChanges"/>); on SQLite, SaveChanges, one
+/// operation at a time (<see cref="_sqliteTurn"/>).
 /// </summary>
-public sealed class SubmissionStore(IDbContextFactory<SubmissionsDbContext> contexts, OutboxQueue outbox, TimeProvider time)
+public sealed class SubmissionStore
 {
+    private readonly IDbContextFactory<SubmissionsDbContext> _contexts;
+    private readonly OutboxQueue _outbox;
+    private readonly TimeProvider _time;
+
+    /// <summary>
+    /// SQLite writes one transaction at a time, and an in-memory (shared-cache) database refuses a second connection
+    /// at once with SQLITE_LOCKED, which Microsoft.Data.Sqlite retries only after a 150 ms <c>Thread.Sleep</c>: under
+    /// load that put 150 ms on 5-10% of submissions and blocked thread-pool threads. Taking turns here costs a wait of
+    /// microseconds instead. Null on PostgreSQL, where operations run side by side.
+    /// </summary>
+    private readonly SemaphoreSlim? _sqliteTurn;
+
+    public SubmissionStore(IDbContextFactory<SubmissionsDbContext> contexts, OutboxQueue outbox, TimeProvider time)
+    {
+        (_contexts, _outbox, _time) = (contexts, outbox, time);
+        using var probe = contexts.CreateDbContext(); // opens no connection
+        _sqliteTurn = probe.Database.IsSqlite() ? new SemaphoreSlim(1, 1) : null;
+    }
+
     /// <summary>How long the writer of an outbox entry has to send it before anyone else may.</summary>
     public static readonly TimeSpan WriterLease = TimeSpan.FromSeconds(10);
     private const int MaxConflictRetries = 20;
@@ -38,36 +58,32 @@ public sealed class SubmissionStore(IDbContextFactory<SubmissionsDbContext> cont
     /// Now, to the millisecond the store keeps: a result read back from the store and the one handed to waiters at
     /// once must be equal.
     /// </summary>
-    public DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
+    public DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
 
-    public async Task<SubmissionRecord?> FindAsync(Guid id, CancellationToken cancellationToken = default)
-    {
-        await using var db = await OpenAsync(cancellationToken);
-        return await Guard(() => _submissionById(db, id, cancellationToken));
-    }
+    public Task<SubmissionRecord?> FindAsync(Guid id, CancellationToken cancellationToken = default) =>
+        UseAsync(db => _submissionById(db, id, cancellationToken), cancellationToken);
 
     /// <summary>Stores a new submission with its gate command. Null when it is new; the existing row when the id is taken.</summary>
     public async Task<SubmissionRecord?> AddAsync(SubmissionRecord submission, CancellationToken cancellationToken = default)
     {
-        await using var db = await OpenAsync(cancellationToken);
         var entry = NewEntry(submission.Id, OutboxKind.GateCommand);
+        SubmissionRecord? known;
         try
         {
-            if (PostgresChanges.AppliesTo(db))
+            known = await UseAsync(async db =>
             {
-                await Guard(() => PostgresChanges.AddAsync(db, submission, entry, cancellationToken));
-            }
-            // SQLite looks first: in process that is cheap, and a failed SaveChanges would log an error for every repeat.
-            else if (await Guard(() => _submissionById(db, submission.Id, cancellationToken)) is { } known)
-            {
-                return known;
-            }
-            else
-            {
+                if (PostgresChanges.AppliesTo(db))
+                {
+                    await PostgresChanges.AddAsync(db, submission, entry, cancellationToken);
+                    return null;
+                }
+                // SQLite looks first: in process that is cheap, and a failed SaveChanges would log an error for every repeat.
+                if (await _submissionById(db, submission.Id, cancellationToken) is { } found) return found;
                 db.Submissions.Add(submission);
                 db.Outbox.Add(entry);
-                await Guard(() => db.SaveChangesAsync(cancellationToken));
-            }
+                await db.SaveChangesAsync(cancellationToken);
+                return null;
+            }, cancellationToken);
         }
         catch (CascadeException)
         {
@@ -75,7 +91,8 @@ public sealed class SubmissionStore(IDbContextFactory<SubmissionsDbContext> cont
             if (await FindAsync(submission.Id, cancellationToken) is { } existing) return existing;
             throw;
         }
-        outbox.Deliver(entry, submission);
+        if (known is not null) return known;
+        _outbox.Deliver(entry, submission);
         return null;
     }
 
@@ -109,145 +126,135 @@ public sealed class SubmissionStore(IDbContextFactory<SubmissionsDbContext> cont
     {
         for (var attempt = 1; ; attempt++)
         {
-            await using var db = await OpenAsync(cancellationToken);
-            var submission = await Guard(() => _submissionById(db, id, cancellationToken));
-            if (submission is null) return null;
-            // Tracked from the row as read: SaveChanges then updates only what the change set, where Version is still the one read.
-            db.Attach(submission);
-            var (outcome, changed, owed) = change(submission);
-            if (!changed && owed is null) return (submission, outcome);
-            if (changed) submission.Version++;
-            if (!await SaveAsync(db, submission, changed, owed, cancellationToken))
+            var step = await UseAsync<(SubmissionRecord Submission, T Outcome, OutboxEntry? Owed, bool Saved)?>(async db =>
+            {
+                var submission = await _submissionById(db, id, cancellationToken);
+                if (submission is null) return null;
+                // Tracked from the row as read: SaveChanges then updates only what the change set, where Version is still the one read.
+                db.Attach(submission);
+                var (outcome, changed, owed) = change(submission);
+                if (!changed && owed is null) return (submission, outcome, null, true);
+                if (changed) submission.Version++;
+                return (submission, outcome, owed, await SaveAsync(db, submission, changed, owed, cancellationToken));
+            }, cancellationToken);
+            if (step is not { } done) return null;
+            if (!done.Saved)
             {
                 if (attempt < MaxConflictRetries) continue;
                 throw new DbUpdateConcurrencyException($"Submission {id} changed under {MaxConflictRetries} attempts in a row to change it.");
             }
-            if (owed is not null) outbox.Deliver(owed, submission);
-            return (submission, outcome);
+            if (done.Owed is not null) _outbox.Deliver(done.Owed, done.Submission);
+            return (done.Submission, done.Outcome);
         }
     }
 
     /// <summary>Saves the tracked row's change (if any) and the entry it owes (if any) together; false when someone changed the row first.</summary>
-    private static Task<bool> SaveAsync(SubmissionsDbContext db, SubmissionRecord submission, bool changed, OutboxEntry? owed, CancellationToken cancellationToken) =>
-        Guard(async () =>
+    private static async Task<bool> SaveAsync(SubmissionsDbContext db, SubmissionRecord submission, bool changed, OutboxEntry? owed, CancellationToken cancellationToken)
+    {
+        if (PostgresChanges.AppliesTo(db))
         {
-            if (PostgresChanges.AppliesTo(db))
-            {
-                if (changed) return await PostgresChanges.ChangeAsync(db, submission, owed, cancellationToken);
-                await PostgresChanges.OweAsync(db, owed!, cancellationToken);
-                return true;
-            }
-            if (owed is not null) db.Outbox.Add(owed);
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                return true;
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                return false;
-            }
-        });
+            if (changed) return await PostgresChanges.ChangeAsync(db, submission, owed, cancellationToken);
+            await PostgresChanges.OweAsync(db, owed!, cancellationToken);
+            return true;
+        }
+        if (owed is not null) db.Outbox.Add(owed);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Ids of in-flight submissions whose stage deadline has passed, earliest first.</summary>
-    public async Task<IReadOnlyList<Guid>> OverdueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
-    {
-        await using var db = await OpenAsync(cancellationToken);
-        return await Guard(async () =>
+    public Task<IReadOnlyList<Guid>> OverdueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
+        UseAsync<IReadOnlyList<Guid>>(async db =>
         {
             var overdue = new List<Guid>();
             await foreach (var id in _overdueIds(db, now, limit).WithCancellation(cancellationToken)) overdue.Add(id);
             return overdue;
-        });
-    }
+        }, cancellationToken);
 
     /// <summary>Submissions in flight, whichever orchestrator took them.</summary>
-    public async Task<int> CountInFlightAsync(CancellationToken cancellationToken = default)
-    {
-        await using var db = await OpenAsync(cancellationToken);
-        return await Guard(() => _inFlightCount(db, cancellationToken));
-    }
+    public Task<int> CountInFlightAsync(CancellationToken cancellationToken = default) =>
+        UseAsync(db => _inFlightCount(db, cancellationToken), cancellationToken);
 
     /// <summary>The most recently finished submissions, newest first.</summary>
-    public async Task<IReadOnlyList<SubmissionRecord>> RecentAsync(int count, CancellationToken cancellationToken = default)
-    {
-        await using var db = await OpenAsync(cancellationToken);
-        return await Guard(() => db.Submissions.AsNoTracking().Where(s => s.FinishedAt != null)
-            .OrderByDescending(s => s.FinishedAt).Take(count).ToListAsync(cancellationToken));
-    }
+    public Task<IReadOnlyList<SubmissionRecord>> RecentAsync(int count, CancellationToken cancellationToken = default) =>
+        UseAsync<IReadOnlyList<SubmissionRecord>>(async db => await db.Submissions.AsNoTracking().Where(s => s.FinishedAt != null)
+            .OrderByDescending(s => s.FinishedAt).Take(count).ToListAsync(cancellationToken), cancellationToken);
 
     /// <summary>Deletes finished submissions past their retention, and the oldest beyond <paramref name="maxFinished"/>.</summary>
-    public async Task<int> DeleteExpiredAsync(DateTimeOffset now, int maxFinished, CancellationToken cancellationToken = default)
-    {
-        await using var db = await OpenAsync(cancellationToken);
-        var deleted = await Guard(() => db.Submissions.Where(s => s.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken));
-        var cutoff = await Guard(() => db.Submissions.AsNoTracking().Where(s => s.FinishedAt != null)
-            .OrderByDescending(s => s.FinishedAt).Skip(maxFinished).Select(s => s.FinishedAt).FirstOrDefaultAsync(cancellationToken));
-        if (cutoff is { } oldestKept)
-            deleted += await Guard(() => db.Submissions.Where(s => s.FinishedAt <= oldestKept).ExecuteDeleteAsync(cancellationToken));
-        return deleted;
-    }
+    public Task<int> DeleteExpiredAsync(DateTimeOffset now, int maxFinished, CancellationToken cancellationToken = default) =>
+        UseAsync(async db =>
+        {
+            var deleted = await db.Submissions.Where(s => s.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
+            var cutoff = await db.Submissions.AsNoTracking().Where(s => s.FinishedAt != null)
+                .OrderByDescending(s => s.FinishedAt).Skip(maxFinished).Select(s => s.FinishedAt).FirstOrDefaultAsync(cancellationToken);
+            if (cutoff is { } oldestKept)
+                deleted += await db.Submissions.Where(s => s.FinishedAt <= oldestKept).ExecuteDeleteAsync(cancellationToken);
+            return deleted;
+        }, cancellationToken);
 
     /// <summary>Outbox entries whose lease has run out, leased now to the caller for <paramref name="lease"/>.</summary>
-    public async Task<IReadOnlyList<(OutboxEntry Entry, SubmissionRecord? Submission)>> LeaseAbandonedAsync(int limit, TimeSpan lease, CancellationToken cancellationToken = default)
-    {
-        await using var db = await OpenAsync(cancellationToken);
-        var now = time.GetUtcNow();
-        var due = await Guard(() => db.Outbox.AsNoTracking().Where(o => o.LeaseUntil <= now).OrderBy(o => o.Id).Take(limit).ToListAsync(cancellationToken));
-        var leased = new List<(OutboxEntry, SubmissionRecord?)>();
-        foreach (var entry in due)
+    public Task<IReadOnlyList<(OutboxEntry Entry, SubmissionRecord? Submission)>> LeaseAbandonedAsync(int limit, TimeSpan lease, CancellationToken cancellationToken = default) =>
+        UseAsync<IReadOnlyList<(OutboxEntry, SubmissionRecord?)>>(async db =>
         {
-            // Compare-and-set on the lease: of several orchestrators sweeping at once, one gets each entry.
-            var until = now + lease;
-            var won = await Guard(() => db.Outbox.Where(o => o.Id == entry.Id && o.LeaseUntil == entry.LeaseUntil)
-                .ExecuteUpdateAsync(o => o.SetProperty(x => x.LeaseUntil, until), cancellationToken));
-            if (won == 0) continue;
-            entry.LeaseUntil = until;
-            leased.Add((entry, await Guard(() => db.Submissions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == entry.SubmissionId, cancellationToken))));
-        }
-        return leased;
-    }
+            var now = _time.GetUtcNow();
+            var due = await db.Outbox.AsNoTracking().Where(o => o.LeaseUntil <= now).OrderBy(o => o.Id).Take(limit).ToListAsync(cancellationToken);
+            var leased = new List<(OutboxEntry, SubmissionRecord?)>();
+            foreach (var entry in due)
+            {
+                // Compare-and-set on the lease: of several orchestrators sweeping at once, one gets each entry.
+                var until = now + lease;
+                var won = await db.Outbox.Where(o => o.Id == entry.Id && o.LeaseUntil == entry.LeaseUntil)
+                    .ExecuteUpdateAsync(o => o.SetProperty(x => x.LeaseUntil, until), cancellationToken);
+                if (won == 0) continue;
+                entry.LeaseUntil = until;
+                leased.Add((entry, await _submissionById(db, entry.SubmissionId, cancellationToken)));
+            }
+            return leased;
+        }, cancellationToken);
 
     /// <summary>Deletes sent outbox entries.</summary>
     public async Task DeleteOutboxAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken = default)
     {
         if (ids.Count == 0) return;
-        await using var db = await OpenAsync(cancellationToken);
-        await Guard(() => db.Outbox.Where(o => ids.Contains(o.Id)).ExecuteDeleteAsync(cancellationToken));
+        await UseAsync(db => db.Outbox.Where(o => ids.Contains(o.Id)).ExecuteDeleteAsync(cancellationToken), cancellationToken);
     }
 
     /// <summary>Whether the database answers (readiness).</summary>
-    public async Task<bool> CanConnectAsync(CancellationToken cancellationToken)
-    {
-        await using var db = await OpenAsync(cancellationToken);
-        return await db.Database.CanConnectAsync(cancellationToken);
-    }
+    public Task<bool> CanConnectAsync(CancellationToken cancellationToken) =>
+        UseAsync(db => db.Database.CanConnectAsync(cancellationToken), cancellationToken);
 
     private OutboxEntry NewEntry(Guid submissionId, OutboxKind kind, string? destination = null)
     {
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         return new OutboxEntry { SubmissionId = submissionId, Kind = kind, Destination = destination, CreatedAt = now, LeaseUntil = now + WriterLease };
     }
 
-    private async Task<SubmissionsDbContext> OpenAsync(CancellationToken cancellationToken) =>
-        await Guard(() => contexts.CreateDbContextAsync(cancellationToken));
-
-    private static Task Guard(Func<Task> operation) => Guard(async () =>
+    /// <summary>
+    /// Runs <paramref name="operation"/> on a context of its own (in its turn on SQLite). A database that cannot be
+    /// reached is <c>STORE_UNAVAILABLE</c>; lost races stay concurrency exceptions.
+    /// </summary>
+    private async Task<T> UseAsync<T>(Func<SubmissionsDbContext, Task<T>> operation, CancellationToken cancellationToken)
     {
-        await operation();
-        return true;
-    });
-
-    /// <summary>A database that cannot be reached is <c>STORE_UNAVAILABLE</c>; lost races stay concurrency exceptions.</summary>
-    private static async Task<T> Guard<T>(Func<Task<T>> operation)
-    {
+        if (_sqliteTurn is not null) await _sqliteTurn.WaitAsync(cancellationToken);
         try
         {
-            return await operation();
+            await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
+            return await operation(db);
         }
         catch (Exception e) when (e is DbException or DbUpdateException or InvalidOperationException { InnerException: DbException } && e is not DbUpdateConcurrencyException)
         {
             throw new CascadeException(ErrorKind.Unavailable, ErrorCodes.StoreUnavailable, $"The submission store failed: {e.GetBaseException().Message}", e);
+        }
+        finally
+        {
+            _sqliteTurn?.Release();
         }
     }
 }
