@@ -23,7 +23,7 @@ public sealed class EndToEndBench(BenchReport report, int concurrency, TimeSpan 
     {
         await using var cascade = pipeline();
         var inProcess = new InferenceBench(report, TimeSpan.Zero, concurrency);
-        await inProcess.CascadePassAsync(cascade, images); // warm-up
+        await JitWarmUp.RunAsync(() => inProcess.CascadePassAsync(cascade, images));
         foreach (var transport in new[] { "InMemory", "RabbitMq" })
             await ServicesAsync(transport, packs, images, () => inProcess.CascadePassAsync(cascade, images), modelDirectory, rabbitMqHost, cancellationToken);
     }
@@ -57,10 +57,12 @@ public sealed class EndToEndBench(BenchReport report, int concurrency, TimeSpan 
         var submissions = app.Services.GetRequiredService<SubmissionService>();
         var load = new EndToEndLoad(submissions);
 
-        // Warm-up: one whole pass. The services run far more code than the in-process cascade (bus, saga,
-        // serialization), and with a short warm-up they paid their tiered JIT inside the measurement: JIT took
-        // 11% of the CPU of a run with 64 warm-up images.
-        await load.RunAsync(images, images.Count, concurrency, cancellationToken);
+        // The services run far more code than the in-process cascade (bus, saga, serialization, store): whole passes
+        // until their tiered JIT has settled, or they pay it inside the measurement.
+        var warmUp = await JitWarmUp.RunAsync(() => load.RunAsync(images, images.Count, concurrency, cancellationToken));
+        report.Note(warmUp.Settled
+            ? $"{transport}: {warmUp.Passes} warm-up passes of the services before the JIT settled."
+            : $"{transport}: the JIT still compiled for more than 2% of the last of {warmUp.Passes} warm-up passes.");
 
         // In-process and services passes alternate, so both see the same machine: on a shared machine the speed
         // drifts by 20% within a minute, and runs taken a minute apart compared the drift more than the code.

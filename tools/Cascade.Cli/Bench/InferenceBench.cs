@@ -41,7 +41,7 @@ public sealed class InferenceBench(BenchReport report, TimeSpan modelDuration, i
 
     private async Task<(LatencyStats Stats, double AcceptedShare)> MeasureCascadeAsync(string label, CascadePipeline pipeline, IReadOnlyList<byte[]> images)
     {
-        await CascadeAsync(pipeline, images); // warm-up: one whole pass (see EndToEndBench)
+        await JitWarmUp.RunAsync(() => CascadeAsync(pipeline, images));
         var (cascade, acceptedShare) = await CascadeAsync(pipeline, images);
         cascade = cascade with { Name = $"in-process cascade, concurrency {concurrency}" };
         report.Add(label, cascade);
