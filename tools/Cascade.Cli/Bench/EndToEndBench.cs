@@ -62,7 +62,7 @@ public sealed class EndToEndBench(BenchReport report, int concurrency, TimeSpan 
         var warmUp = await JitWarmUp.RunAsync(() => load.RunAsync(images, images.Count, concurrency, cancellationToken));
         report.Note(warmUp.Settled
             ? $"{transport}: {warmUp.Passes} warm-up passes of the services before the JIT settled."
-            : $"{transport}: the JIT still compiled for more than 2% of the last of {warmUp.Passes} warm-up passes.");
+            : $"{transport}: the JIT still compiled for more than {JitWarmUp.SettledShare:P0} of the last of {warmUp.Passes} warm-up passes.");
 
         // In-process and services passes alternate, so both see the same machine: on a shared machine the speed
         // drifts by 20% within a minute, and runs taken a minute apart compared the drift more than the code.

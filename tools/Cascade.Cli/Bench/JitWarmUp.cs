@@ -11,9 +11,9 @@ namespace Cascade.Cli.Bench;
 public static class JitWarmUp
 {
     /// <summary>Passes that spent at most this share of their wall time compiling count as settled.</summary>
-    private const double SettledShare = 0.02;
+    public const double SettledShare = 0.02;
 
-    public const int MaxPasses = 5;
+    private const int MaxPasses = 5;
 
     /// <summary>Runs <paramref name="pass"/> until one compiles for at most 2% of its wall time, at most <see cref="MaxPasses"/> times.</summary>
     /// <returns>The passes run, and whether the last one was settled.</returns>
