@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Cascade.Orchestrator.Outbox;
 using Cascade.ServiceDefaults;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -26,13 +25,11 @@ public static class StoreExtensions
                 break;
             case StoreProvider.Sqlite:
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Path))!);
-                AddSqlite(services, new SqliteConnectionStringBuilder { DataSource = options.Path }.ToString());
+                AddSqlite(services, options.Path);
                 break;
             default:
-                // One private in-memory database per host, alive while its first connection is open.
-                var memory = new SqliteConnectionStringBuilder { DataSource = $"cascade-{Guid.NewGuid():N}", Mode = SqliteOpenMode.Memory, Cache = SqliteCacheMode.Shared }.ToString();
-                services.AddSingleton(_ => new InMemoryDatabase(memory));
-                AddSqlite(services, memory);
+                // One private in-memory database per host.
+                AddSqlite(services, path: null);
                 break;
         }
         // EF Core logs every command at Information: several per submission, which would drown the service's own logs.
@@ -68,6 +65,10 @@ public static class StoreExtensions
     /// <summary>More than the store's distinct statements, so none is evicted and prepared again.</summary>
     private const int PreparedStatementsPerConnection = 64;
 
-    private static void AddSqlite(IServiceCollection services, string connectionString) =>
-        services.AddPooledDbContextFactory<SubmissionsDbContext>(db => db.UseSqlite(connectionString).AddInterceptors(SqliteTuning.Instance));
+    private static void AddSqlite(IServiceCollection services, string? path)
+    {
+        services.AddSingleton(_ => new SqliteDatabase(path));
+        // Every context runs on the one open connection (EF Core leaves a connection it did not open open).
+        services.AddPooledDbContextFactory<SubmissionsDbContext>((sp, db) => db.UseSqlite(sp.GetRequiredService<SqliteDatabase>().Connection));
+    }
 }

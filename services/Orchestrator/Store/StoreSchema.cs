@@ -10,7 +10,7 @@ namespace Cascade.Orchestrator.Store;
 /// while the database is not up yet. On PostgreSQL an advisory lock keeps orchestrators starting together from
 /// racing. (No migrations yet: this is the schema's first version.)
 /// </summary>
-public sealed class StoreSchema(IDbContextFactory<SubmissionsDbContext> contexts, OrchestratorOptions options, IServiceProvider services, ILogger<StoreSchema> logger) : IHostedService
+public sealed class StoreSchema(IDbContextFactory<SubmissionsDbContext> contexts, OrchestratorOptions options, ILogger<StoreSchema> logger, SqliteDatabase? sqlite = null) : IHostedService
 {
     private StoreProvider Provider => options.Store.Provider;
 
@@ -19,8 +19,6 @@ public sealed class StoreSchema(IDbContextFactory<SubmissionsDbContext> contexts
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        // Opens the in-memory database's keeper connection before anyone else connects.
-        services.GetService<InMemoryDatabase>();
         var started = DateTime.UtcNow;
         for (var attempt = 1; ; attempt++)
         {
@@ -39,6 +37,7 @@ public sealed class StoreSchema(IDbContextFactory<SubmissionsDbContext> contexts
 
     private async Task EnsureTablesAsync(CancellationToken cancellationToken)
     {
+        using var turn = sqlite is null ? null : await sqlite.TakeTurnAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await db.Database.OpenConnectionAsync(cancellationToken);
         try

@@ -12,8 +12,8 @@ namespace Cascade.Orchestrator.Store;
 /// applied to the row as read and saved only if nobody changed it meanwhile (<see cref="SubmissionRecord.Version"/>),
 /// else applied again to the fresh row. The outbox entries a change owes are saved in the same transaction and
 /// handed to the <see cref="OutboxQueue"/> once committed (the <see cref="OutboxDispatcher"/> sends them).
-/// On PostgreSQL each write is a single statement (<see cref="PostgresChanges"/>); on SQLite, SaveChanges, one
-/// operation at a time (<see cref="_sqliteTurn"/>).
+/// Writes are plain commands (<see cref="StoreWrites"/>). On SQLite every operation takes its turn on the one connection
+/// (<see cref="SqliteDatabase"/>); on PostgreSQL they run side by side, each on a pooled connection.
 /// </summary>
 public sealed class SubmissionStore
 {
@@ -21,20 +21,11 @@ public sealed class SubmissionStore
     private readonly OutboxQueue _outbox;
     private readonly TimeProvider _time;
 
-    /// <summary>
-    /// SQLite writes one transaction at a time, and an in-memory (shared-cache) database refuses a second connection
-    /// at once with SQLITE_LOCKED, which Microsoft.Data.Sqlite retries only after a 150 ms <c>Thread.Sleep</c>: under
-    /// load that put 150 ms on 5-10% of submissions and blocked thread-pool threads. Taking turns here costs a wait of
-    /// microseconds instead. Null on PostgreSQL, where operations run side by side.
-    /// </summary>
-    private readonly SemaphoreSlim? _sqliteTurn;
+    /// <summary>Null on PostgreSQL.</summary>
+    private readonly SqliteDatabase? _sqlite;
 
-    public SubmissionStore(IDbContextFactory<SubmissionsDbContext> contexts, OutboxQueue outbox, TimeProvider time)
-    {
-        (_contexts, _outbox, _time) = (contexts, outbox, time);
-        using var probe = contexts.CreateDbContext(); // opens no connection
-        _sqliteTurn = probe.Database.IsSqlite() ? new SemaphoreSlim(1, 1) : null;
-    }
+    public SubmissionStore(IDbContextFactory<SubmissionsDbContext> contexts, OutboxQueue outbox, TimeProvider time, SqliteDatabase? sqlite = null) =>
+        (_contexts, _outbox, _time, _sqlite) = (contexts, outbox, time, sqlite);
 
     /// <summary>How long the writer of an outbox entry has to send it before anyone else may.</summary>
     public static readonly TimeSpan WriterLease = TimeSpan.FromSeconds(10);
@@ -67,23 +58,9 @@ public sealed class SubmissionStore
     public async Task<SubmissionRecord?> AddAsync(SubmissionRecord submission, CancellationToken cancellationToken = default)
     {
         var entry = NewEntry(submission.Id, OutboxKind.GateCommand);
-        SubmissionRecord? known;
         try
         {
-            known = await UseAsync(async db =>
-            {
-                if (PostgresChanges.AppliesTo(db))
-                {
-                    await PostgresChanges.AddAsync(db, submission, entry, cancellationToken);
-                    return null;
-                }
-                // SQLite looks first: in process that is cheap, and a failed SaveChanges would log an error for every repeat.
-                if (await _submissionById(db, submission.Id, cancellationToken) is { } found) return found;
-                db.Submissions.Add(submission);
-                db.Outbox.Add(entry);
-                await db.SaveChangesAsync(cancellationToken);
-                return null;
-            }, cancellationToken);
+            await UseAsync(db => StoreWrites.AddAsync(db, submission, entry, cancellationToken), cancellationToken);
         }
         catch (CascadeException)
         {
@@ -91,7 +68,6 @@ public sealed class SubmissionStore
             if (await FindAsync(submission.Id, cancellationToken) is { } existing) return existing;
             throw;
         }
-        if (known is not null) return known;
         _outbox.Deliver(entry, submission);
         return null;
     }
@@ -130,7 +106,7 @@ public sealed class SubmissionStore
             {
                 var submission = await _submissionById(db, id, cancellationToken);
                 if (submission is null) return null;
-                // Tracked from the row as read: SaveChanges then updates only what the change set, where Version is still the one read.
+                // Tracked from the row as read: the write then sets only what the change set, where Version is still the one read.
                 db.Attach(submission);
                 var (outcome, changed, owed) = change(submission);
                 if (!changed && owed is null) return (submission, outcome, null, true);
@@ -151,22 +127,9 @@ public sealed class SubmissionStore
     /// <summary>Saves the tracked row's change (if any) and the entry it owes (if any) together; false when someone changed the row first.</summary>
     private static async Task<bool> SaveAsync(SubmissionsDbContext db, SubmissionRecord submission, bool changed, OutboxEntry? owed, CancellationToken cancellationToken)
     {
-        if (PostgresChanges.AppliesTo(db))
-        {
-            if (changed) return await PostgresChanges.ChangeAsync(db, submission, owed, cancellationToken);
-            await PostgresChanges.OweAsync(db, owed!, cancellationToken);
-            return true;
-        }
-        if (owed is not null) db.Outbox.Add(owed);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return false;
-        }
+        if (changed) return await StoreWrites.ChangeAsync(db, submission, owed, cancellationToken);
+        await StoreWrites.OweAsync(db, owed!, cancellationToken);
+        return true;
     }
 
     /// <summary>Ids of in-flight submissions whose stage deadline has passed, earliest first.</summary>
@@ -240,9 +203,16 @@ public sealed class SubmissionStore
     /// Runs <paramref name="operation"/> on a context of its own (in its turn on SQLite). A database that cannot be
     /// reached is <c>STORE_UNAVAILABLE</c>; lost races stay concurrency exceptions.
     /// </summary>
+    private Task UseAsync(Func<SubmissionsDbContext, Task> operation, CancellationToken cancellationToken) =>
+        UseAsync(async db =>
+        {
+            await operation(db);
+            return true;
+        }, cancellationToken);
+
     private async Task<T> UseAsync<T>(Func<SubmissionsDbContext, Task<T>> operation, CancellationToken cancellationToken)
     {
-        if (_sqliteTurn is not null) await _sqliteTurn.WaitAsync(cancellationToken);
+        using var turn = _sqlite is null ? null : await _sqlite.TakeTurnAsync(cancellationToken);
         try
         {
             await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
@@ -251,10 +221,6 @@ public sealed class SubmissionStore
         catch (Exception e) when (e is DbException or DbUpdateException or InvalidOperationException { InnerException: DbException } && e is not DbUpdateConcurrencyException)
         {
             throw new CascadeException(ErrorKind.Unavailable, ErrorCodes.StoreUnavailable, $"The submission store failed: {e.GetBaseException().Message}", e);
-        }
-        finally
-        {
-            _sqliteTurn?.Release();
         }
     }
 }

@@ -15,7 +15,7 @@ public sealed class StoreConnectionPoolTests
     [Fact]
     public async Task Many_concurrent_callers_share_at_most_MaxConnections_connections()
     {
-        await using var database = await PostgresSubmissionStore.CreateAsync("pool", new Dictionary<string, string?>
+        await using var database = await StoreUnderTest.PostgresAsync("pool", new Dictionary<string, string?>
         {
             ["Orchestrator:Store:MaxConnections"] = $"{MaxConnections}",
             ["Orchestrator:Store:MinConnections"] = "1",
@@ -27,7 +27,7 @@ public sealed class StoreConnectionPoolTests
         using var stop = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
         {
-            while (!stop.IsCancellationRequested) peak = Math.Max(peak, await ConnectionsToAsync(server.ConnectionString, database.ConnectionString));
+            while (!stop.IsCancellationRequested) peak = Math.Max(peak, await ConnectionsToAsync(server.ConnectionString, database.ConnectionString!));
         });
         var counts = await Task.WhenAll(Enumerable.Range(0, Callers).Select(_ => Task.Run(async () =>
         {

@@ -3,24 +3,27 @@ using Cascade.Orchestrator.StateMachines;
 using Cascade.Orchestrator.Store;
 using Cascade.Services.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
-namespace Cascade.Services.Tests.Postgres;
+namespace Cascade.Services.Tests.Store;
 
 /// <summary>
-/// The store's single-statement writes on PostgreSQL, where orchestrators really race: answers applied at once to one
-/// submission finish it exactly once, with exactly one result owed in the outbox, and the losers see the winner's row.
+/// The store's writes on every provider: answers applied at once to one submission finish it exactly once, with exactly
+/// one result owed in the outbox, and the losers see the winner's row (on PostgreSQL they really race; on SQLite they
+/// take turns on the one connection); a taken id returns the first row; resubmissions are owed their replies.
 /// </summary>
 public sealed class SubmissionStoreTests
 {
     private const int RacingAnswers = 12;
 
-    [Fact]
-    public async Task Racing_answers_finish_a_submission_once_and_owe_one_result()
+    public static TheoryData<StoreProvider> Providers => new(StoreProvider.Postgres, StoreProvider.Sqlite, StoreProvider.Memory);
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Racing_answers_finish_a_submission_once_and_owe_one_result(StoreProvider provider)
     {
-        await using var database = await PostgresSubmissionStore.CreateAsync("race");
+        await using var database = await StoreUnderTest.CreateAsync(provider, "race");
         var store = database.Store;
-        var machine = database.Services.GetRequiredService<SubmissionStateMachine>();
+        var machine = database.Machine;
 
         var id = Guid.NewGuid();
         var now = store.Now();
@@ -54,7 +57,7 @@ public sealed class SubmissionStoreTests
         final.ErrorCode.Should().Be(winner.ErrorCode);
         final.Gate.Should().Be(gate);
         final.Version.Should().Be(2, "two transitions were stored: gated, then failed");
-        (await OutboxKindsAsync(database.ConnectionString, id)).Should().BeEquivalentTo([nameof(OutboxKind.GateCommand), nameof(OutboxKind.Result)],
+        (await database.OutboxKindsAsync(id)).Should().BeEquivalentTo([nameof(OutboxKind.GateCommand), nameof(OutboxKind.Result)],
             "the submission owes its gate command and exactly one result");
     }
 
@@ -62,13 +65,13 @@ public sealed class SubmissionStoreTests
     public async Task A_taken_id_is_looked_up_without_holding_a_second_connection()
     {
         // One connection: the failed insert must have given it back before the lookup of the row it collided with.
-        await using var database = await PostgresSubmissionStore.CreateAsync("taken", new Dictionary<string, string?>
+        await using var database = await StoreUnderTest.PostgresAsync("taken", new Dictionary<string, string?>
         {
             ["Orchestrator:Store:MaxConnections"] = "1",
             ["Orchestrator:Store:MinConnections"] = "0",
         });
         var store = database.Store;
-        var machine = database.Services.GetRequiredService<SubmissionStateMachine>();
+        var machine = database.Machine;
         var id = Guid.NewGuid();
         var now = store.Now();
         SubmissionRecord New(string address) => machine.Start(new SubmissionRecord { Id = id, ImageSha256 = "00", ImageAddress = address, SubmittedAt = now }, now);
@@ -79,12 +82,13 @@ public sealed class SubmissionStoreTests
         again!.ImageAddress.Should().Be("file:///first");
     }
 
-    [Fact]
-    public async Task A_resubmission_is_owed_its_reply_in_flight_and_after_the_end()
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_resubmission_is_owed_its_reply_in_flight_and_after_the_end(StoreProvider provider)
     {
-        await using var database = await PostgresSubmissionStore.CreateAsync("replies");
+        await using var database = await StoreUnderTest.CreateAsync(provider, "replies");
         var store = database.Store;
-        var machine = database.Services.GetRequiredService<SubmissionStateMachine>();
+        var machine = database.Machine;
         var id = Guid.NewGuid();
         var now = store.Now();
         await store.AddAsync(machine.Start(new SubmissionRecord { Id = id, ImageSha256 = "00", ImageAddress = "file:///replies", ReplyTo = "first", SubmittedAt = now }, now));
@@ -95,19 +99,7 @@ public sealed class SubmissionStoreTests
         await store.RedirectRepliesAsync(id, "third");
         (await store.FindAsync(id))!.Should().Match<SubmissionRecord>(s => s.ReplyTo == "second" && s.Version == 2, "a finished row does not change");
 
-        (await OutboxKindsAsync(database.ConnectionString, id)).Should().Equal(
+        (await database.OutboxKindsAsync(id)).Should().Equal(
             nameof(OutboxKind.GateCommand), nameof(OutboxKind.Reply), nameof(OutboxKind.Result), nameof(OutboxKind.Reply));
-    }
-
-    private static async Task<List<string>> OutboxKindsAsync(string database, Guid id)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT \"Kind\" FROM outbox WHERE \"SubmissionId\" = @id ORDER BY \"Id\"", connection);
-        command.Parameters.AddWithValue("id", id);
-        var kinds = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) kinds.Add(reader.GetString(0));
-        return kinds;
     }
 }
