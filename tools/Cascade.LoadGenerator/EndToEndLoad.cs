@@ -48,8 +48,9 @@ public sealed class EndToEndLoad(SubmissionService submissions)
             {
                 var submitted = Stopwatch.GetTimestamp();
                 // No client request id: every submission is new, even when the list repeats.
-                var id = await submissions.SubmitAsync(images[i % images.Count], clientRequestId: null, cancellationToken).ConfigureAwait(false);
-                var result = await submissions.WaitForResultAsync(id, cancellationToken).ConfigureAwait(false);
+                // As the synchronous front doors (gRPC and REST Classify) submit and wait.
+                using var submission = await submissions.SubmitWatchedAsync(images[i % images.Count], clientRequestId: null, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var result = await submission.ResultAsync(cancellationToken).ConfigureAwait(false);
                 latencies[i] = Stopwatch.GetElapsedTime(submitted).TotalMilliseconds;
                 statuses.AddOrUpdate(result.Status, 1, (_, n) => n + 1);
             }

@@ -26,25 +26,29 @@ public static class SubmissionEndpoints
         api.MapPost("/classify", async (HttpContext http, SubmissionService submissions, OrchestratorOptions options, TimeProvider time, bool? wait, CancellationToken ct) =>
         {
             var answerBy = time.GetUtcNow() + options.ClassifyTimeout;
-            var id = await SubmitFormAsync(http.Request, submissions, options, answerBy, ct);
-            if (wait == false) return Accepted(http, id);
+            var (image, clientRequestId) = await ReadFormAsync(http.Request, options, ct);
+            if (wait == false) return Accepted(http, await submissions.SubmitAsync(image, clientRequestId, replyTo: null, answerBy, ct));
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(options.ClassifyTimeout);
+            using var submission = await submissions.SubmitWatchedAsync(image, clientRequestId, answerBy, ct);
             SubmissionFinished result;
             try
             {
-                result = await submissions.WaitForResultAsync(id, timeout.Token);
+                result = await submission.ResultAsync(timeout.Token);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
                 throw new CascadeException(ErrorKind.DeadlineExceeded, ErrorCodes.DeadlineExceeded,
-                    $"No result within {options.ClassifyTimeout.TotalSeconds:0.###} s (Orchestrator:ClassifyTimeout); it stays queryable at /api/v1/results/{id}.");
+                    $"No result within {options.ClassifyTimeout.TotalSeconds:0.###} s (Orchestrator:ClassifyTimeout); it stays queryable at /api/v1/results/{submission.Id}.");
             }
             CallerErrors.ThrowIfCallersError(result);
             return Json(result.ToMessage());
         });
         api.MapPost("/submissions", async (HttpContext http, SubmissionService submissions, OrchestratorOptions options, CancellationToken ct) =>
-            Accepted(http, await SubmitFormAsync(http.Request, submissions, options, answerBy: null, ct)));
+        {
+            var (image, clientRequestId) = await ReadFormAsync(http.Request, options, ct);
+            return Accepted(http, await submissions.SubmitAsync(image, clientRequestId, replyTo: null, answerBy: null, ct));
+        });
         api.MapGet("/results", async (SubmissionService submissions, int? recent, CancellationToken ct) =>
         {
             if (recent is null or < 1 or > 200) throw InvalidArgument("Query parameter 'recent' must be 1..200.");
@@ -74,18 +78,18 @@ public static class SubmissionEndpoints
 
     private static CascadeException InvalidArgument(string message) => new(ErrorKind.InvalidInput, ErrorCodes.InvalidArgument, message);
 
-    private static async Task<Guid> SubmitFormAsync(HttpRequest request, SubmissionService submissions, OrchestratorOptions options, DateTimeOffset? answerBy, CancellationToken ct)
+    /// <summary>The image and the client request id of a submission form.</summary>
+    private static async Task<(ReadOnlyMemory<byte> Image, string? ClientRequestId)> ReadFormAsync(HttpRequest request, OrchestratorOptions options, CancellationToken ct)
     {
         if (!request.HasFormContentType) throw InvalidArgument($"Send multipart/form-data with the image in field '{ImageField}'.");
         var form = await request.ReadFormAsync(ct);
         if (form.Files.GetFile(ImageField) is not { } file) throw InvalidArgument($"Form field '{ImageField}' (a file) is missing.");
         // Refused before it is copied, let alone stored.
         SubmissionLimits.CheckImage((int)Math.Min(int.MaxValue, file.Length), options.MaxImageBytes);
-        using var buffer = new MemoryStream((int)file.Length);
+        var buffer = new MemoryStream((int)file.Length);
         await file.CopyToAsync(buffer, ct);
         var clientRequestId = form[ClientRequestIdField].FirstOrDefault();
-        return await submissions.SubmitAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), string.IsNullOrEmpty(clientRequestId) ? null : clientRequestId,
-            replyTo: null, answerBy, ct);
+        return (buffer.GetBuffer().AsMemory(0, (int)buffer.Length), string.IsNullOrEmpty(clientRequestId) ? null : clientRequestId);
     }
 
     /// <summary>Our errors, and a request body over Kestrel's limit, as problem details.</summary>

@@ -17,14 +17,14 @@ public sealed class OrchestratorGrpcService(SubmissionService submissions) : V1.
 {
     public override async Task<V1.Result> Classify(V1.ClassifyRequest request, ServerCallContext context)
     {
-        var id = await StartAsync(request, context);
-        var result = await submissions.WaitForResultAsync(id, context.CancellationToken);
+        using var submission = await submissions.SubmitWatchedAsync(request.Image.Memory, ClientRequestId(request), AnswerBy(context), context.CancellationToken);
+        var result = await submission.ResultAsync(context.CancellationToken);
         CallerErrors.ThrowIfCallersError(result);
         return result.ToMessage();
     }
 
     public override async Task<V1.SubmitResponse> Submit(V1.ClassifyRequest request, ServerCallContext context) =>
-        new() { SubmissionId = (await StartAsync(request, context)).ToString() };
+        new() { SubmissionId = (await submissions.SubmitAsync(request.Image.Memory, ClientRequestId(request), replyTo: null, AnswerBy(context), context.CancellationToken)).ToString() };
 
     public override async Task<V1.Result> GetResult(V1.GetResultRequest request, ServerCallContext context)
     {
@@ -59,13 +59,11 @@ public sealed class OrchestratorGrpcService(SubmissionService submissions) : V1.
         }
     }
 
-    private Task<Guid> StartAsync(V1.ClassifyRequest request, ServerCallContext context)
-    {
-        // No deadline is DateTime.MaxValue.
-        DateTimeOffset? answerBy = context.Deadline == DateTime.MaxValue ? null : new DateTimeOffset(context.Deadline, TimeSpan.Zero);
-        return submissions.SubmitAsync(request.Image.Memory, request.ClientRequestId.Length == 0 ? null : request.ClientRequestId,
-            replyTo: null, answerBy, context.CancellationToken);
-    }
+    private static string? ClientRequestId(V1.ClassifyRequest request) => request.ClientRequestId.Length == 0 ? null : request.ClientRequestId;
+
+    /// <summary>The caller's deadline, which travels with the submission (no deadline is DateTime.MaxValue).</summary>
+    private static DateTimeOffset? AnswerBy(ServerCallContext context) =>
+        context.Deadline == DateTime.MaxValue ? null : new DateTimeOffset(context.Deadline, TimeSpan.Zero);
 
     private static Guid ParseId(string text) => Guid.TryParse(text, out var id)
         ? id

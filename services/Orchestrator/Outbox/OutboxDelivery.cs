@@ -13,7 +13,7 @@ namespace Cascade.Orchestrator.Outbox;
 /// Sends what one outbox entry owes, built from its submission's committed row. Sending twice is harmless
 /// (the outbox is at least once): the gate's answer to a repeated command is ignored, results are idempotent.
 /// </summary>
-public sealed class OutboxDelivery(IBus bus, IMessageDataRepository images, IDeletableClaimChecks claimChecks, ILogger<OutboxDelivery> logger)
+public sealed class OutboxDelivery(IBus bus, IMessageDataRepository images, IDeletableClaimChecks claimChecks, BusOptions busOptions, ILogger<OutboxDelivery> logger)
 {
     /// <summary>A source, not a bare Activity: exported with the other Cascade sources, the sends below keep their parent in the trace.</summary>
     private static readonly ActivitySource Activities = new("Cascade.Orchestrator.Outbox");
@@ -39,7 +39,9 @@ public sealed class OutboxDelivery(IBus bus, IMessageDataRepository images, IDel
                 break;
             case OutboxKind.Result:
                 var finished = SubmissionStateMachine.Result(submission);
-                await bus.Publish(finished, cancellationToken).ConfigureAwait(false);
+                // For the other orchestrators' waiters and streams (this one's were handed the result as it finished,
+                // SubmissionProgress). An in-memory bus spans one process, which has no other orchestrator.
+                if (busOptions.Transport != BusTransport.InMemory) await bus.Publish(finished, cancellationToken).ConfigureAwait(false);
                 await bus.PublishResultAsync(finished.ToMessage(), submission.ReplyTo, cancellationToken).ConfigureAwait(false);
                 DeleteClaimCheck(submission);
                 break;

@@ -38,10 +38,44 @@ public sealed class SubmissionService(
     /// <param name="answerBy">The caller's deadline: stages that get the work later skip it (<see cref="GateImage.AnswerBy"/>).</param>
     public async Task<Guid> SubmitAsync(ReadOnlyMemory<byte> image, string? clientRequestId, string? replyTo, DateTimeOffset? answerBy = null, CancellationToken cancellationToken = default)
     {
+        CheckRequest(image, clientRequestId, replyTo);
+        return (await StoreAsync(SubmissionIds.For(clientRequestId), image, clientRequestId, replyTo, answerBy, cancellationToken).ConfigureAwait(false)).Id;
+    }
+
+    /// <summary>
+    /// Submits, watching for the result: the synchronous front doors. Subscribed before the submission is stored, a
+    /// new submission's result cannot finish unseen, so waiting for it needs no read of the store unless the
+    /// notification is late. Dispose the watch when done with it.
+    /// </summary>
+    public async Task<WatchedSubmission> SubmitWatchedAsync(ReadOnlyMemory<byte> image, string? clientRequestId, DateTimeOffset? answerBy = null,
+        CancellationToken cancellationToken = default)
+    {
+        CheckRequest(image, clientRequestId, replyTo: null);
+        var id = SubmissionIds.For(clientRequestId);
+        var waiter = subscriptions.Wait(id);
+        try
+        {
+            var (_, isNew) = await StoreAsync(id, image, clientRequestId, replyTo: null, answerBy, cancellationToken).ConfigureAwait(false);
+            return new WatchedSubmission(id, waiter, ct => WaitAsync(waiter, id, readFirst: !isNew, ct));
+        }
+        catch
+        {
+            waiter.Dispose();
+            throw;
+        }
+    }
+
+    private void CheckRequest(ReadOnlyMemory<byte> image, string? clientRequestId, string? replyTo)
+    {
         SubmissionLimits.CheckImage(image.Length, options.MaxImageBytes);
         SubmissionLimits.CheckClientRequestId(clientRequestId);
         SubmissionLimits.CheckReplyTo(replyTo);
-        var id = SubmissionIds.For(clientRequestId);
+    }
+
+    /// <summary>Stores the submission <paramref name="id"/>, or finds it stored already (a repeated client request id): then not new.</summary>
+    private async Task<(Guid Id, bool IsNew)> StoreAsync(Guid id, ReadOnlyMemory<byte> image, string? clientRequestId, string? replyTo, DateTimeOffset? answerBy,
+        CancellationToken cancellationToken)
+    {
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(image.Span));
         // A repeated client request id is found by the insert (AddAsync returns the row it collided with): looking
         // it up first would cost every new submission a query.
@@ -53,7 +87,7 @@ public sealed class SubmissionService(
         {
             // Full, but a known submission adds nothing in flight: it is answered all the same.
             if (await store.FindAsync(id, cancellationToken).ConfigureAwait(false) is { } known)
-                return await ResubmittedAsync(known, sha256, replyTo, cancellationToken).ConfigureAwait(false);
+                return (await ResubmittedAsync(known, sha256, replyTo, cancellationToken).ConfigureAwait(false), false);
             throw;
         }
         var traceId = Activity.Current?.TraceId ?? ActivityTraceId.CreateRandom();
@@ -88,10 +122,10 @@ public sealed class SubmissionService(
         {
             limit.Release();
             claimChecks.DeleteIfOwned(claimCheck.Address);
-            return await ResubmittedAsync(existing, sha256, replyTo, cancellationToken).ConfigureAwait(false);
+            return (await ResubmittedAsync(existing, sha256, replyTo, cancellationToken).ConfigureAwait(false), false);
         }
         ServiceMetrics.InFlight.Add(1);
-        return id;
+        return (id, true);
     }
 
     private async Task<Guid> ResubmittedAsync(SubmissionRecord known, string sha256, string? replyTo, CancellationToken cancellationToken)
@@ -109,10 +143,19 @@ public sealed class SubmissionService(
     {
         // Subscribed before the first read, so a result that finishes in between is not missed.
         using var waiter = subscriptions.Wait(id);
-        while (true)
+        return await WaitAsync(waiter, id, readFirst: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <param name="readFirst">Read the store before waiting: false only when the waiter was subscribed before the submission existed.</param>
+    private async Task<SubmissionFinished> WaitAsync(ResultSubscriptions.Waiter waiter, Guid id, bool readFirst, CancellationToken cancellationToken)
+    {
+        for (var read = readFirst; ; read = true)
         {
-            var submission = await store.FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw Unknown(id);
-            if (submission.IsFinished) return SubmissionStateMachine.Result(submission);
+            if (read)
+            {
+                var submission = await store.FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw Unknown(id);
+                if (submission.IsFinished) return SubmissionStateMachine.Result(submission);
+            }
             // The notification normally wins; re-reading the store covers one lost with a broker restart.
             var poll = Task.Delay(options.ResultPollInterval, time, cancellationToken);
             if (await Task.WhenAny(waiter.Result, poll).ConfigureAwait(false) == waiter.Result) return await waiter.Result.ConfigureAwait(false);

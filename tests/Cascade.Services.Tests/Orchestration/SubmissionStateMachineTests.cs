@@ -137,6 +137,23 @@ public sealed class SubmissionStateMachineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_watched_submission_gets_its_result_and_a_watched_repeat_of_a_finished_one_gets_the_stored_result()
+    {
+        using var first = await _orchestrator.Submissions.SubmitWatchedAsync(new byte[] { 4, 5, 6 }, "watched-1");
+        await GateCommandAsync(first.Id);
+        await _orchestrator.Bus.Bus.Publish(new ImageGated { SubmissionId = first.Id, Accepted = false, Gate = Gate });
+        var finished = await first.ResultAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        finished.Status.Should().Be(SubmissionStatus.Rejected);
+
+        // Nothing will notify this one: its answer is the stored result, read before waiting.
+        using var again = await _orchestrator.Submissions.SubmitWatchedAsync(new byte[] { 4, 5, 6 }, "watched-1");
+        again.Id.Should().Be(first.Id);
+        var repeated = await again.ResultAsync().WaitAsync(TimeSpan.FromMilliseconds(500)); // sooner than the 1 s poll would read it
+        repeated.Should().BeEquivalentTo(finished);
+        _orchestrator.Bus.Sent.Select<GateImage>(x => x.Context.Message.SubmissionId == first.Id).Should().HaveCount(1, "a repeat starts nothing");
+    }
+
+    [Fact]
     public async Task A_resubmission_with_its_own_reply_queue_gets_the_status_now_and_the_result_later()
     {
         var id = await _orchestrator.Submissions.SubmitAsync(new byte[] { 4, 5, 6 }, "order-18", replyTo: "client-a");

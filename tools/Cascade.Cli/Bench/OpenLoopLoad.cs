@@ -23,8 +23,8 @@ public static class OpenLoopLoad
             calls[i] = Task.Run(async () =>
             {
                 var submitted = Stopwatch.GetTimestamp();
-                var id = await submissions.SubmitAsync(images[index % images.Count], clientRequestId: null, cancellationToken);
-                await submissions.WaitForResultAsync(id, cancellationToken);
+                using var submission = await submissions.SubmitWatchedAsync(images[index % images.Count], clientRequestId: null, cancellationToken: cancellationToken);
+                await submission.ResultAsync(cancellationToken);
                 latencies[index] = Stopwatch.GetElapsedTime(submitted).TotalMilliseconds;
             }, cancellationToken);
         }
