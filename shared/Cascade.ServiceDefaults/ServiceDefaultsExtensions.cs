@@ -2,6 +2,7 @@ using Cascade.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -14,6 +15,10 @@ public static class ServiceDefaultsExtensions
     /// <summary>JSON console logs, health checks, OpenTelemetry: what every Cascade service starts with.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        // ASP.NET Core logs four lines per request at Information (hosting and routing): on a busy gRPC service more CPU
+        // than the call's own gRPC work. Warning unless configured otherwise, as ASP.NET Core's templates set it; the
+        // lowest-priority source, so appsettings, environment and command line still override it.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = [new("Logging:LogLevel:Microsoft.AspNetCore", "Warning")] });
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
         // Trace and span ids in every line's scopes whenever an activity is running (tracing enabled).

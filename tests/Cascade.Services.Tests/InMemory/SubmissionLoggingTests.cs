@@ -38,6 +38,28 @@ public class SubmissionLoggingTests
         await app.StopAsync();
     }
 
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("Information", true)]
+    public async Task ASP_NET_Core_logs_no_line_per_request_unless_configured_to(string? level, bool expected)
+    {
+        var logs = new ScopeRecordingLoggerProvider();
+        await using var app = CascadeHost.BuildAllInOne([], builder =>
+        {
+            builder.WebHost.UseTestServer();
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [$"{InferenceOptions.Section}:ModelDirectory"] = SharedAssets.ModelDirectory });
+            if (level is not null) builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Microsoft.AspNetCore"] = level });
+            builder.Logging.AddProvider(logs);
+        });
+        await app.StartAsync();
+
+        (await app.GetTestClient().GetAsync("/health/live")).EnsureSuccessStatusCode();
+
+        // Logged before the endpoint runs, so it is there once the answer is.
+        lock (logs.Lines) logs.Lines.Any(l => l.Message.StartsWith("Request starting")).Should().Be(expected);
+        await app.StopAsync();
+    }
+
     private sealed class ScopeRecordingLoggerProvider : ILoggerProvider, ISupportExternalScope
     {
         private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
