@@ -15,9 +15,9 @@ public static class ServiceDefaultsExtensions
     /// <summary>JSON console logs, health checks, OpenTelemetry: what every Cascade service starts with.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        // ASP.NET Core logs four lines per request at Information (hosting and routing): on a busy gRPC service more CPU
-        // than the call's own gRPC work. Warning unless configured otherwise, as ASP.NET Core's templates set it; the
-        // lowest-priority source, so appsettings, environment and command line still override it.
+        // ASP.NET Core logs four lines per request at Information (hosting and routing): on a busy service, JSON lines
+        // by the thousand that say nothing a metric does not. Warning unless configured otherwise, as ASP.NET Core's
+        // templates set it; the lowest-priority source, so appsettings, environment and command line still override it.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = [new("Logging:LogLevel:Microsoft.AspNetCore", "Warning")] });
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
