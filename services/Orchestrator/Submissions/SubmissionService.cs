@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Cascade.Contracts;
 using Cascade.Contracts.Errors;
@@ -91,18 +92,23 @@ public sealed class SubmissionService(
             throw;
         }
         var traceId = Activity.Current?.TraceId ?? ActivityTraceId.CreateRandom();
-        MessageData<byte[]>? claimCheck = null;
+        Uri? claimCheck = null;
         SubmissionRecord? existing;
         var now = store.Now();
         try
         {
-            claimCheck = await images.PutBytes(image.ToArray(), busOptions.MessageData.TimeToLive, cancellationToken).ConfigureAwait(false);
+            // The caller's buffer goes to the store as it is: no copy of the image (a large-object-heap array for most
+            // photos) per submission. The in-memory store copies it once; the file store writes it.
+            using var stream = MemoryMarshal.TryGetArray(image, out var array)
+                ? new MemoryStream(array.Array!, array.Offset, array.Count, writable: false)
+                : new MemoryStream(image.ToArray(), writable: false);
+            claimCheck = await images.Put(stream, busOptions.MessageData.TimeToLive, cancellationToken).ConfigureAwait(false);
             existing = await store.AddAsync(machine.Start(new SubmissionRecord
             {
                 Id = id,
                 ClientRequestId = clientRequestId,
                 ImageSha256 = sha256,
-                ImageAddress = claimCheck.Address.ToString(),
+                ImageAddress = claimCheck.ToString(),
                 ReplyTo = replyTo,
                 TraceId = traceId.ToHexString(),
                 TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } current
@@ -115,13 +121,13 @@ public sealed class SubmissionService(
         catch
         {
             limit.Release();
-            if (claimCheck is not null) claimChecks.DeleteIfOwned(claimCheck.Address);
+            if (claimCheck is not null) claimChecks.DeleteIfOwned(claimCheck);
             throw;
         }
         if (existing is not null)
         {
             limit.Release();
-            claimChecks.DeleteIfOwned(claimCheck.Address);
+            claimChecks.DeleteIfOwned(claimCheck);
             return (await ResubmittedAsync(existing, sha256, replyTo, cancellationToken).ConfigureAwait(false), false);
         }
         ServiceMetrics.InFlight.Add(1);
