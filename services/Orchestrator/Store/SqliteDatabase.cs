@@ -19,11 +19,13 @@ public sealed class SqliteDatabase : IDisposable
     {
         Connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path ?? ":memory:" }.ToString());
         Connection.Open();
+        // A database in memory is this connection's alone: nothing to tune.
+        if (path is null) return;
         using var command = Connection.CreateCommand();
-        // Write-ahead log with synchronous=NORMAL (files only): consistent after a crash, and only the last transactions
-        // are at risk on power loss, instead of an fsync per commit (milliseconds each, several per submission).
-        // The busy timeout covers another process (a backup, the sqlite3 shell) holding the file's lock.
-        command.CommandText = path is null ? "PRAGMA busy_timeout=30000;" : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
+        // Write-ahead log with synchronous=NORMAL: consistent after a crash, and only the last transactions are at risk
+        // on power loss, instead of an fsync per commit (milliseconds each, several per submission). The busy timeout
+        // covers another process (a backup, the sqlite3 shell) holding the file's lock.
+        command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
         command.ExecuteNonQuery();
     }
 
