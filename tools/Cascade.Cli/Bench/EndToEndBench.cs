@@ -83,8 +83,7 @@ public sealed class EndToEndBench(BenchReport report, int concurrency, TimeSpan 
             services.Add(new LatencyStats($"closed loop, concurrency {concurrency}, round {round}", closed.Images, closed.Seconds, closed.P50Ms, closed.P95Ms, closed.P99Ms));
             report.Add(section, services[^1]);
         }
-        double PerSecond(List<LatencyStats> runs) => runs.Sum(r => r.Count) / runs.Sum(r => r.Seconds);
-        var (inProcess, endToEnd) = (PerSecond(cascade), PerSecond(services));
+        var (inProcess, endToEnd) = (LatencyStats.PooledPerSecond(cascade), LatencyStats.PooledPerSecond(services));
         report.Note($"{transport}: end-to-end {endToEnd:0.0} images/s = {endToEnd / inProcess:P0} of the in-process cascade's {inProcess:0.0} images/s in alternating passes (target for RabbitMQ >= 80%).");
         double PerImage(TimeSpan cpu) => cpu.TotalMilliseconds / (Rounds * images.Count);
         report.Note($"{transport}: CPU per image: in-process cascade {PerImage(cascadeCpu):0.0} ms; services {PerImage(servicesCpu):0.0} ms" +

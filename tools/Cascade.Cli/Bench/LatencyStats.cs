@@ -7,6 +7,9 @@ public sealed record LatencyStats(string Name, int Count, double Seconds, double
 {
     public double PerSecond => Count / Seconds;
 
+    /// <summary>Images per second over several runs together: all their images over all their time.</summary>
+    public static double PooledPerSecond(IReadOnlyCollection<LatencyStats> runs) => runs.Sum(r => r.Count) / runs.Sum(r => r.Seconds);
+
     public static LatencyStats From(string name, int count, TimeSpan elapsed, IReadOnlyCollection<double> latenciesMs)
     {
         var sorted = latenciesMs.Order().ToArray();

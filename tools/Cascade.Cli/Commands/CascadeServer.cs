@@ -23,12 +23,15 @@ internal sealed class CascadeServer : IDisposable
         _client = new OrchestratorService.OrchestratorServiceClient(_channel);
     }
 
+    /// <summary>The caller's buffer as the request's bytes, not a copy (a large-object-heap array per call): it is never written to.</summary>
+    private static ByteString Bytes(byte[] image) => UnsafeByteOperations.UnsafeWrap(image);
+
     public async Task<Result> ClassifyAsync(byte[] image, TimeSpan deadline, CancellationToken cancellationToken) =>
-        await Reaching(() => _client.ClassifyAsync(new ClassifyRequest { Image = ByteString.CopyFrom(image) }, deadline: DateTime.UtcNow + deadline,
+        await Reaching(() => _client.ClassifyAsync(new ClassifyRequest { Image = Bytes(image) }, deadline: DateTime.UtcNow + deadline,
             cancellationToken: cancellationToken).ResponseAsync);
 
     public async Task<string> SubmitAsync(byte[] image, string? clientRequestId, CancellationToken cancellationToken) =>
-        (await Reaching(() => _client.SubmitAsync(new ClassifyRequest { Image = ByteString.CopyFrom(image), ClientRequestId = clientRequestId ?? "" },
+        (await Reaching(() => _client.SubmitAsync(new ClassifyRequest { Image = Bytes(image), ClientRequestId = clientRequestId ?? "" },
             deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: cancellationToken).ResponseAsync)).SubmissionId;
 
     public async IAsyncEnumerable<Result> WatchAsync(IEnumerable<string> ids, [EnumeratorCancellation] CancellationToken cancellationToken)
