@@ -23,7 +23,7 @@ internal sealed class CascadeServer : IDisposable
         _client = new OrchestratorService.OrchestratorServiceClient(_channel);
     }
 
-    /// <summary>The caller's buffer as the request's bytes, not a copy (a large-object-heap array per call): it is never written to.</summary>
+    /// <summary>The caller's buffer as the request's bytes, not a copy of it per call (on the large-object heap for a photo over 85 KB): callers never write to it.</summary>
     private static ByteString Bytes(byte[] image) => UnsafeByteOperations.UnsafeWrap(image);
 
     public async Task<Result> ClassifyAsync(byte[] image, TimeSpan deadline, CancellationToken cancellationToken) =>
