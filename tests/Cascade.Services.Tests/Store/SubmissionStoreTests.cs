@@ -26,13 +26,10 @@ public sealed class SubmissionStoreTests
         var machine = database.Machine;
 
         var id = Guid.NewGuid();
-        var now = store.Now();
-        var stored = await store.AddAsync(machine.Start(new SubmissionRecord
-        {
-            Id = id, ClientRequestId = "race", ImageSha256 = "00", ImageAddress = "file:///race", SubmittedAt = now,
-        }, now));
-        stored.Should().BeNull("the id is new");
-        (await store.AddAsync(machine.Start(new SubmissionRecord { Id = id, ImageSha256 = "00", ImageAddress = "file:///again", SubmittedAt = now }, now)))
+        var first = Started(database, id, "file:///race");
+        first.ClientRequestId = "race";
+        (await store.AddAsync(first)).Should().BeNull("the id is new");
+        (await store.AddAsync(Started(database, id, "file:///again")))
             .Should().NotBeNull().And.Match<SubmissionRecord>(s => s.ImageAddress == "file:///race", "the id is taken: the first row is returned");
 
         var gate = new GateResult(0.9, 0.5, new ModelInfo("gate", "1"), new StageTimings(1, 0, 1, 1, 2));
@@ -71,13 +68,10 @@ public sealed class SubmissionStoreTests
             ["Orchestrator:Store:MinConnections"] = "0",
         });
         var store = database.Store;
-        var machine = database.Machine;
         var id = Guid.NewGuid();
-        var now = store.Now();
-        SubmissionRecord New(string address) => machine.Start(new SubmissionRecord { Id = id, ImageSha256 = "00", ImageAddress = address, SubmittedAt = now }, now);
-        await store.AddAsync(New("file:///first"));
+        await store.AddAsync(Started(database, id, "file:///first"));
 
-        var again = await store.AddAsync(New("file:///again")).WaitAsync(TimeSpan.FromSeconds(10));
+        var again = await store.AddAsync(Started(database, id, "file:///again")).WaitAsync(TimeSpan.FromSeconds(10));
 
         again!.ImageAddress.Should().Be("file:///first");
     }
@@ -90,8 +84,9 @@ public sealed class SubmissionStoreTests
         var store = database.Store;
         var machine = database.Machine;
         var id = Guid.NewGuid();
-        var now = store.Now();
-        await store.AddAsync(machine.Start(new SubmissionRecord { Id = id, ImageSha256 = "00", ImageAddress = "file:///replies", ReplyTo = "first", SubmittedAt = now }, now));
+        var submission = Started(database, id, "file:///replies");
+        submission.ReplyTo = "first";
+        await store.AddAsync(submission);
 
         await store.RedirectRepliesAsync(id, "second");
         (await store.FindAsync(id))!.Should().Match<SubmissionRecord>(s => s.ReplyTo == "second" && s.Version == 1, "in flight, the result goes to the new queue too");
@@ -101,5 +96,12 @@ public sealed class SubmissionStoreTests
 
         (await database.OutboxKindsAsync(id)).Should().Equal(
             nameof(OutboxKind.GateCommand), nameof(OutboxKind.Reply), nameof(OutboxKind.Result), nameof(OutboxKind.Reply));
+    }
+
+    /// <summary>A new submission <paramref name="id"/> with its claim check at <paramref name="imageAddress"/>, started by the state machine.</summary>
+    private static SubmissionRecord Started(StoreUnderTest database, Guid id, string imageAddress)
+    {
+        var now = database.Store.Now();
+        return database.Machine.Start(new SubmissionRecord { Id = id, ImageSha256 = "00", ImageAddress = imageAddress, SubmittedAt = now }, now);
     }
 }
