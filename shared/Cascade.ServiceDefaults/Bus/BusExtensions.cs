@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Cascade.ServiceDefaults.Settings;
 
 namespace Cascade.ServiceDefaults.Bus;
@@ -14,12 +15,15 @@ public static class BusExtensions
     /// </summary>
     public static IServiceCollection AddCascadeBus(this IServiceCollection services, IConfiguration configuration, Action<IBusRegistrationConfigurator> addConsumers)
     {
-        services.AddSettings<BusOptions>(configuration, BusOptions.Section);
+        services.AddSettings<BusOptions>(configuration, BusOptions.Section, Validate);
         // The transport decides which services get registered, so it is read here, before the container exists.
         var options = configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
         services.TryAddSingleton(TimeProvider.System);
         if (options.Transport == BusTransport.RabbitMq)
+        {
             AddClaimChecks(services, _ => new FileSystemClaimCheckRepository(Directory.CreateDirectory(options.MessageData.Path)));
+            AddConsumerWatchdog(services);
+        }
         else
             AddClaimChecks(services, sp => new ExpiringInMemoryMessageDataRepository(sp.GetRequiredService<TimeProvider>()));
 
@@ -54,6 +58,27 @@ public static class BusExtensions
         cfg.UseMessageData(context.GetRequiredService<IMessageDataRepository>());
         cfg.UseConsumeFilter(typeof(SubmissionLogScopeFilter<>), context);
         cfg.ConfigureEndpoints(context);
+    }
+
+    private static void Validate(BusOptions options)
+    {
+        if (options.ConsumerCheck.Interval <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException("Bus:ConsumerCheck:Interval", options.ConsumerCheck.Interval, "Bus:ConsumerCheck:Interval must be positive.");
+        if (options.ConsumerCheck.LostAfter < options.ConsumerCheck.Interval)
+            throw new ArgumentOutOfRangeException("Bus:ConsumerCheck:LostAfter", options.ConsumerCheck.LostAfter,
+                "Bus:ConsumerCheck:LostAfter must be at least Bus:ConsumerCheck:Interval (one check with no consumer is not a lost one).");
+    }
+
+    /// <summary>The check that the broker sees a consumer on every queue MassTransit says this process consumes (<see cref="ConsumerWatchdog"/>).</summary>
+    private static void AddConsumerWatchdog(IServiceCollection services)
+    {
+        services.AddSingleton(sp => sp.GetRequiredService<BusOptions>().RabbitMq);
+        services.AddSingleton(sp => sp.GetRequiredService<BusOptions>().ConsumerCheck);
+        services.AddSingleton<BrokerConsumerCounts>();
+        services.AddSingleton<ConsumerWatchdog>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConsumerWatchdog>());
+        services.AddReceiveEndpointObserver(sp => sp.GetRequiredService<ConsumerWatchdog>());
+        services.AddHealthChecks().Add(new HealthCheckRegistration("bus-consumers", sp => sp.GetRequiredService<ConsumerWatchdog>(), null, [HealthTags.Ready]));
     }
 
     /// <summary>One claim-check store, seen by MassTransit as its message data repository and by us as deletable.</summary>

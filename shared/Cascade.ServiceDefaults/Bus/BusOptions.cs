@@ -16,6 +16,19 @@ public sealed record BusOptions
     public BusTransport Transport { get; init; } = BusTransport.RabbitMq;
     public RabbitMqOptions RabbitMq { get; init; } = new();
     public MessageDataOptions MessageData { get; init; } = new();
+    public ConsumerCheckOptions ConsumerCheck { get; init; } = new();
+}
+
+/// <summary>Settings section <c>Bus:ConsumerCheck</c>: the <see cref="ConsumerWatchdog"/> (RabbitMQ only).</summary>
+public sealed record ConsumerCheckOptions
+{
+    /// <summary>How often the broker is asked for the consumers of this process's queues.</summary>
+    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How long a queue MassTransit calls consumed may have no consumer at the broker before the process stops.
+    /// MassTransit's own reconnects are not counted: an endpoint reconnecting is not called consumed.
+    /// </summary>
+    public TimeSpan LostAfter { get; init; } = TimeSpan.FromSeconds(15);
 }
 
 /// <summary>Settings section <c>Bus:RabbitMq</c>.</summary>

@@ -7,7 +7,9 @@ namespace Cascade.Services.Tests.Faults;
 /// Everything one fault scenario runs on, its own so that a fault disturbs no other test: a RabbitMQ container
 /// (<see cref="ContainerBroker"/>, started while the services load their models), a fresh PostgreSQL database (<see cref="TestDatabase"/>), a claim-check folder
 /// and a log folder, and the services as separate processes (<see cref="ServiceProcess"/>) from their build
-/// folders. Disposing kills every process and removes the broker and the database; the logs stay when
+/// folders. Like compose's <c>restart: unless-stopped</c>, a process that exits by itself is started again (a service
+/// stops itself when it finds a consumer lost, <c>ConsumerWatchdog</c>); <see cref="SupervisorRestarts"/> says which.
+/// Disposing kills every process and removes the broker and the database; the logs stay when
 /// <see cref="KeepLogs"/> was called (a failed scenario).
 /// </summary>
 public sealed class FaultStack : IAsyncDisposable
@@ -28,10 +30,14 @@ public sealed class FaultStack : IAsyncDisposable
     private static readonly Lazy<IReadOnlyList<byte[]>> WarmUpPhotos = new(() => EndToEndLoad.LoadMix(SharedAssets.Data, 10, seed: 5));
 
     private readonly List<ServiceProcess> _processes = [];
+    private readonly Dictionary<ServiceProcess, CascadeService> _services = [];
     private readonly Dictionary<CascadeService, int> _started = [];
     private readonly Task<ContainerBroker> _broker;
     private readonly TestDatabase _database;
     private readonly string _directory;
+    private readonly List<string> _supervisorRestarts = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _supervisor = Task.CompletedTask;
     private bool _keepLogs;
 
     private FaultStack(string scenario, Task<ContainerBroker> broker, int brokerPort, TestDatabase database, string connectionString, string directory)
@@ -51,6 +57,8 @@ public sealed class FaultStack : IAsyncDisposable
     public int BrokerPort { get; }
     public string DatabaseConnectionString { get; }
     public string Logs => Path.Combine(_directory, "logs");
+    /// <summary>The processes that exited by themselves and were started again, with their exit codes.</summary>
+    public IReadOnlyList<string> SupervisorRestarts { get { lock (_supervisorRestarts) return [.. _supervisorRestarts]; } }
     private string ClaimChecks => Path.Combine(_directory, "claim-checks");
 
     /// <summary>Creates the scenario's database and starts its broker, without waiting for the broker.</summary>
@@ -71,7 +79,25 @@ public sealed class FaultStack : IAsyncDisposable
         var processes = services.Select(Start).ToList();
         await _broker;
         await Task.WhenAll(processes.Select(p => p.WaitUntilReadyAsync(ReadyWithin)));
+        _supervisor = SuperviseAsync(_stopping.Token);
         return processes;
+    }
+
+    /// <summary>Starts again, under the same name and log, every process that exited by itself.</summary>
+    private async Task SuperviseAsync(CancellationToken stopping)
+    {
+        var restarted = new HashSet<ServiceProcess>();
+        while (!stopping.IsCancellationRequested)
+        {
+            KeyValuePair<ServiceProcess, CascadeService>[] current;
+            lock (_processes) current = [.. _services];
+            foreach (var (process, service) in current.Where(p => p.Key.ExitedByItself is not null && restarted.Add(p.Key)))
+            {
+                lock (_supervisorRestarts) _supervisorRestarts.Add($"{process.Name} (exit code {process.ExitedByItself})");
+                Launch(service, process.Name);
+            }
+            try { await Task.Delay(250, stopping); } catch (OperationCanceledException) { }
+        }
     }
 
     /// <summary>Starts the service that <paramref name="process"/> ran, under the same name and log, and waits until it is ready.</summary>
@@ -110,7 +136,11 @@ public sealed class FaultStack : IAsyncDisposable
     private ServiceProcess Launch(CascadeService service, string name)
     {
         var process = ServiceProcess.Start(name, Dll(service), Logs, Settings(service));
-        _processes.Add(process);
+        lock (_processes)
+        {
+            _processes.Add(process);
+            _services[process] = service;
+        }
         return process;
     }
 
@@ -148,6 +178,8 @@ public sealed class FaultStack : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
+        await _supervisor;
         foreach (var process in _processes) process.Kill();
         foreach (var process in _processes) await process.DisposeAsync();
         try

@@ -107,6 +107,7 @@ public sealed class FaultTests(ITestOutputHelper output)
                 await load.ContinueWith(_ => { }, TaskScheduler.Default);
             }
             output.WriteLine($"{scenario} ({watch.Elapsed.TotalSeconds:0} s in all):\n{report}");
+            if (stack.SupervisorRestarts.Count > 0) output.WriteLine($"{scenario}: exited by themselves and started again: {string.Join(", ", stack.SupervisorRestarts)}");
 
             using (new AssertionScope())
             {

@@ -32,6 +32,8 @@ public sealed class ServiceProcess : IAsyncDisposable
     public int HttpPort { get; }
     public int Id => _process.Id;
     public bool HasExited => _process.HasExited;
+    /// <summary>The exit code of a process that ended by itself (not killed by the test), else null.</summary>
+    public int? ExitedByItself => !_killed && _process.HasExited ? _process.ExitCode : null;
 
     /// <summary>Starts <paramref name="dll"/> with its folder as working directory (for its appsettings.json), on fresh loopback ports.</summary>
     public static ServiceProcess Start(string name, string dll, string logDirectory, IReadOnlyDictionary<string, string> settings)
