@@ -11,8 +11,11 @@ namespace Cascade.Orchestrator.Outbox;
 public sealed class OutboxDispatcher(OutboxQueue committed, SubmissionStore store, OutboxDelivery delivery, ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
-    /// <summary>How long a swept entry belongs to the sweeper before another may try it.</summary>
-    private static readonly TimeSpan SweepLease = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long a swept entry belongs to the sweeper before another may try it: a little over one send's timeout, so a
+    /// sweeper that cannot send (its connection dead) holds the entry back from a healthy orchestrator no longer than that.
+    /// </summary>
+    private static readonly TimeSpan SweepLease = TimeSpan.FromSeconds(15);
     /// <summary>A send that takes longer is given up; the entry is swept again later.</summary>
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
     private const int Parallelism = 32;

@@ -67,6 +67,8 @@ public static class BusExtensions
         if (options.ConsumerCheck.LostAfter < options.ConsumerCheck.Interval)
             throw new ArgumentOutOfRangeException("Bus:ConsumerCheck:LostAfter", options.ConsumerCheck.LostAfter,
                 "Bus:ConsumerCheck:LostAfter must be at least Bus:ConsumerCheck:Interval (one check with no consumer is not a lost one).");
+        if (options.ConsumerCheck.ExitAfter < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException("Bus:ConsumerCheck:ExitAfter", options.ConsumerCheck.ExitAfter, "Bus:ConsumerCheck:ExitAfter must not be negative (zero: no forced exit).");
     }
 
     /// <summary>The check that the broker sees a consumer on every queue MassTransit says this process consumes (<see cref="ConsumerWatchdog"/>).</summary>

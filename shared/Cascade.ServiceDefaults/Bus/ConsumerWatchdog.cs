@@ -71,6 +71,22 @@ public sealed class ConsumerWatchdog(
             _lost, ExitCode);
         Environment.ExitCode = ExitCode;
         lifetime.StopApplication();
+        if (options.ExitAfter > TimeSpan.Zero) _ = ExitIfStillStoppingAsync();
+    }
+
+    /// <summary>The graceful stop waits on the dead connection: after <see cref="ConsumerCheckOptions.ExitAfter"/> the process leaves at once.</summary>
+    private async Task ExitIfStillStoppingAsync()
+    {
+        try
+        {
+            await Task.Delay(options.ExitAfter, time, lifetime.ApplicationStopped).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        logger.LogCritical("Not stopped within {ExitAfter}: exiting now with code {ExitCode}", options.ExitAfter, ExitCode);
+        ImmediateExit.Now(ExitCode);
     }
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
@@ -95,4 +111,17 @@ public sealed class ConsumerWatchdog(
         }
         return Task.CompletedTask;
     }
+}
+
+/// <summary>Ends the process at once with an exit code: no shutdown handlers (Environment.Exit waits for the host's stop).</summary>
+internal static class ImmediateExit
+{
+    public static void Now(int exitCode)
+    {
+        if (OperatingSystem.IsWindows()) Environment.FailFast($"exit {exitCode}");
+        else Exit(exitCode);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "_exit")]
+    private static extern void Exit(int status);
 }

@@ -25,6 +25,9 @@ public sealed class FaultStack : IAsyncDisposable
     /// by its timeout at the latest, and some time in the front door's queue.
     /// </summary>
     public static readonly TimeSpan AnswerWithin = 2 * StageTimeout + TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ConsumerCheckInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ConsumerLostAfter = TimeSpan.FromSeconds(8);
+    private static readonly TimeSpan ConsumerExitAfter = TimeSpan.FromSeconds(5);
     public static readonly CascadeService[] OneOfEach = [CascadeService.Gate, CascadeService.Classifier, CascadeService.Orchestrator];
     private static readonly TimeSpan ReadyWithin = TimeSpan.FromSeconds(90);
     private static readonly Lazy<IReadOnlyList<byte[]>> WarmUpPhotos = new(() => EndToEndLoad.LoadMix(SharedAssets.Data, 10, seed: 5));
@@ -38,6 +41,8 @@ public sealed class FaultStack : IAsyncDisposable
     private readonly List<string> _supervisorRestarts = [];
     private readonly CancellationTokenSource _stopping = new();
     private Task _supervisor = Task.CompletedTask;
+    private HalfOpenProxy? _proxy;
+    private CascadeService? _proxied;
     private bool _keepLogs;
 
     private FaultStack(string scenario, Task<ContainerBroker> broker, int brokerPort, TestDatabase database, string connectionString, string directory)
@@ -72,6 +77,20 @@ public sealed class FaultStack : IAsyncDisposable
         var brokerPort = LoopbackPorts.Free();
         return new FaultStack(scenario, ContainerBroker.StartAsync(brokerPort), brokerPort, database, connectionString, directory);
     }
+
+    /// <summary>
+    /// Connects every process of <paramref name="service"/> (started after this call) to the broker through a
+    /// <see cref="HalfOpenProxy"/>, for <see cref="LeaveProxiedConnectionsHalfOpen"/>.
+    /// </summary>
+    public void RouteThroughProxy(CascadeService service)
+    {
+        _proxy ??= new HalfOpenProxy(BrokerHost, BrokerPort);
+        _proxied = service;
+    }
+
+    /// <summary>The broker drops the proxied processes' connections (and their consumers); the processes hear nothing.</summary>
+    public void LeaveProxiedConnectionsHalfOpen() =>
+        (_proxy ?? throw new InvalidOperationException("No service is routed through the proxy.")).CutBrokerSide();
 
     /// <summary>Starts one process of each given service at once and waits until the broker and all of them are ready.</summary>
     public async Task<IReadOnlyList<ServiceProcess>> StartAsync(params CascadeService[] services)
@@ -150,7 +169,7 @@ public sealed class FaultStack : IAsyncDisposable
         {
             ["Bus__Transport"] = "RabbitMq",
             ["Bus__RabbitMq__Host"] = BrokerHost,
-            ["Bus__RabbitMq__Port"] = BrokerPort.ToString(),
+            ["Bus__RabbitMq__Port"] = (service == _proxied ? _proxy!.Port : BrokerPort).ToString(),
             ["Bus__MessageData__Path"] = ClaimChecks,
             ["Inference__ModelDirectory"] = SharedAssets.ModelDirectory,
             // Four services share two cores: one ONNX Runtime thread each keeps them from fighting.
@@ -158,6 +177,11 @@ public sealed class FaultStack : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Information",
             // Not every /health/ready poll.
             ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
+            // A lost consumer found and its process gone within 20 s of the fault (defaults: 15 s, every 5 s, then a
+            // 10 s stop), so that the restarted process answers within the load client's AnswerWithin.
+            ["Bus__ConsumerCheck__Interval"] = ConsumerCheckInterval.ToString(),
+            ["Bus__ConsumerCheck__LostAfter"] = ConsumerLostAfter.ToString(),
+            ["Bus__ConsumerCheck__ExitAfter"] = ConsumerExitAfter.ToString(),
         };
         if (service == CascadeService.Orchestrator)
         {
@@ -182,6 +206,7 @@ public sealed class FaultStack : IAsyncDisposable
         await _supervisor;
         foreach (var process in _processes) process.Kill();
         foreach (var process in _processes) await process.DisposeAsync();
+        if (_proxy is not null) await _proxy.DisposeAsync();
         try
         {
             await (await _broker).DisposeAsync();

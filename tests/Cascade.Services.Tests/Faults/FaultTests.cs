@@ -46,6 +46,20 @@ public sealed class FaultTests(ITestOutputHelper output)
                 return $"rabbitmqctl stop_app; start_app: broker back after {down.Elapsed.TotalSeconds:0.0} s";
             });
 
+    /// <summary>
+    /// The broker drops the orchestrator's connection and its consumers, and the orchestrator never hears (a half-open
+    /// connection; the CI run's stuck endpoints looked the same): its consumer watchdog must stop it, its supervisor
+    /// start it again, and the new process answer everything. The stale process still times submissions out while
+    /// the watchdog waits, so timeouts are allowed; losses and duplicates are not.
+    /// </summary>
+    [Fact]
+    public Task An_orchestrator_whose_connection_is_left_half_open_stops_itself_and_loses_nothing() =>
+        RunAsync("orchestrator-half-open", OneOfEach, mayTimeOut: true, (stack, _) =>
+        {
+            stack.LeaveProxiedConnectionsHalfOpen();
+            return Task.FromResult("the orchestrator's broker connections left half open (closed on the broker's side only)");
+        }, proxied: CascadeService.Orchestrator, mustRestart: "orchestrator-1 (exit code 75)");
+
     [Fact]
     public Task One_of_two_orchestrators_killed_loses_nothing() =>
         RunAsync("orchestrator-killed", TwoOrchestrators, mayTimeOut: false, Kill("orchestrator-1", survivor: "orchestrator-2"));
@@ -77,11 +91,15 @@ public sealed class FaultTests(ITestOutputHelper output)
     /// once a third of the submissions are out, and checks the report. A failure carries the report and the
     /// end of every process's log.
     /// </summary>
-    private async Task RunAsync(string scenario, CascadeService[] services, bool mayTimeOut, Func<FaultStack, IReadOnlyList<ServiceProcess>, Task<string>> fault)
+    /// <param name="proxied">A service whose processes reach the broker through the stack's half-open proxy.</param>
+    /// <param name="mustRestart">A process that must have exited by itself and been started again, as the stack's restarts name it.</param>
+    private async Task RunAsync(string scenario, CascadeService[] services, bool mayTimeOut, Func<FaultStack, IReadOnlyList<ServiceProcess>, Task<string>> fault,
+        CascadeService? proxied = null, string? mustRestart = null)
     {
         using var limit = new CancellationTokenSource(ScenarioLimit);
         var watch = Stopwatch.StartNew();
         await using var stack = await FaultStack.StartAsync(scenario);
+        if (proxied is { } service) stack.RouteThroughProxy(service);
         AmqpLoadReport? report = null;
         try
         {
@@ -114,6 +132,7 @@ public sealed class FaultTests(ITestOutputHelper output)
                 report.NeverAnswered.Should().BeEmpty("every submission gets a final result");
                 report.Duplicates.Should().BeEmpty("every submission gets exactly one final result");
                 report.Unexpected.Should().BeEmpty("the reply queue only carries results for this run's submissions");
+                if (mustRestart is not null) stack.SupervisorRestarts.Should().Contain(mustRestart);
                 if (!mayTimeOut)
                 {
                     report.TimedOut.Should().BeEmpty("this fault is survived within the stage timeout");

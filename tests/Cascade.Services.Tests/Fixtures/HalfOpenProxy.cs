@@ -46,11 +46,7 @@ public sealed class HalfOpenProxy : IAsyncDisposable
             {
                 var client = await _listener.AcceptTcpClientAsync(_stopping.Token);
                 open.Add(client);
-                var broker = new TcpClient();
-                await broker.ConnectAsync(_brokerHost, _brokerPort, _stopping.Token);
-                lock (_connections) _connections.Add((client, broker));
-                _ = PumpAsync(client.GetStream(), broker.GetStream());
-                _ = PumpAsync(broker.GetStream(), client.GetStream());
+                _ = ForwardAsync(client);
             }
         }
         catch (OperationCanceledException)
@@ -61,6 +57,31 @@ public sealed class HalfOpenProxy : IAsyncDisposable
         {
             foreach (var client in open) client.Dispose();
         }
+    }
+
+    /// <summary>Connects <paramref name="client"/> to the broker; a broker not up yet closes the client, as the broker would refuse it.</summary>
+    private async Task ForwardAsync(TcpClient client)
+    {
+        var broker = new TcpClient();
+        try
+        {
+            await broker.ConnectAsync(_brokerHost, _brokerPort, _stopping.Token);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            broker.Dispose();
+            client.Dispose();
+            return;
+        }
+        lock (_connections) _connections.Add((client, broker));
+        _ = PumpAsync(client.GetStream(), broker.GetStream());
+        // The broker closing its side (a refused or closed connection) is passed on; a cut is not.
+        _ = PumpAsync(broker.GetStream(), client.GetStream()).ContinueWith(_ =>
+        {
+            bool cut;
+            lock (_connections) cut = !_connections.Contains((client, broker));
+            if (!cut) client.Dispose();
+        }, TaskScheduler.Default);
     }
 
     /// <summary>Copies until either side fails; a failure closes nothing, so a cut leaves the client's side open.</summary>

@@ -72,7 +72,9 @@ public sealed class ConsumerWatchdogTests : IAsyncLifetime
             ("Bus:RabbitMq:Host", "127.0.0.1"),
             ("Bus:RabbitMq:Port", _proxy.Port.ToString()),
             ("Bus:ConsumerCheck:Interval", Interval.ToString()),
-            ("Bus:ConsumerCheck:LostAfter", LostAfter.ToString()));
+            ("Bus:ConsumerCheck:LostAfter", LostAfter.ToString()),
+            // A stop that takes long must not end the test process (the fault tests check the forced exit).
+            ("Bus:ConsumerCheck:ExitAfter", "00:00:00"));
         return ServiceHost.StartAsync(CascadeRoles.Gate, settings);
     }
 
