@@ -6,6 +6,8 @@
 #      as the old bench started its services with the default packs);
 #   3. per round: `/usr/bin/time -v cascade classify --json` over MIX with those packs (wall, CPU, peak RSS).
 # Needs cascade/rabbitmq:local (scripts/images.sh) and ../shared. Writes $OUT (default .artifacts/stage-fusion-ab).
+# NEW_TRAIN_ARGS: more `cascade train` options for this checkout's packs (e.g. the int8 backbone:
+# NEW_TRAIN_ARGS="--backbone ../shared/models/mobilenetv2-12-int8.onnx").
 #   scripts/stage-fusion-ab.sh [BASE_COMMIT] [MIX_FOLDER]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +24,8 @@ for tree in "$base_tree" "$PWD"; do dotnet build "$tree/tools/Cascade.Cli" -c Re
 cli() { (cd "$1" && shift && dotnet tools/Cascade.Cli/bin/Release/net10.0/cascade.dll "$@"); }
 for build in base new; do
   tree=$base_tree; [ $build = new ] && tree=$PWD
-  [ -d "$out/packs-$build" ] || cli "$tree" train --out "$out/packs-$build" --cache "$out/cache-$build" > "$out/train-$build.log"
+  extra=(); [ $build = new ] && read -ra extra <<< "${NEW_TRAIN_ARGS:-}"
+  [ -d "$out/packs-$build" ] || cli "$tree" train --out "$out/packs-$build" --cache "$out/cache-$build" "${extra[@]}" > "$out/train-$build.log"
 done
 
 start_docker_engine

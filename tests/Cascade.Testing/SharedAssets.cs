@@ -22,6 +22,8 @@ public static class SharedAssets
     public static string ExtraBears => Path.Combine(Data, "extra_bears");
     /// <summary>The float32 MobileNetV2 the training backbone uses.</summary>
     public static string MobileNetV2Fp32 => Path.Combine(Models, "mobilenetv2-12-fp32.onnx");
+    /// <summary>The int8 MobileNetV2 the default gate runs (the fp32 file is this network dequantized).</summary>
+    public static string MobileNetV2Int8 => Path.Combine(Models, "mobilenetv2-12-int8.onnx");
     public static string ModelDirectory => InstalledModels.Value;
 
     public static IReadOnlyList<string> Photos(string relativeFolder) =>

@@ -13,3 +13,12 @@ public sealed class FullDataFactAttribute : FactAttribute
         if (Environment.GetEnvironmentVariable(Variable) != "1") Skip = $"full-data measurement; set {Variable}=1 to run it";
     }
 }
+
+/// <summary>A <see cref="FullDataFactAttribute"/> with data: runs only with CASCADE_FULL_TRAINING=1.</summary>
+public sealed class FullDataTheoryAttribute : TheoryAttribute
+{
+    public FullDataTheoryAttribute()
+    {
+        if (Environment.GetEnvironmentVariable(FullDataFactAttribute.Variable) != "1") Skip = $"full-data measurement; set {FullDataFactAttribute.Variable}=1 to run it";
+    }
+}

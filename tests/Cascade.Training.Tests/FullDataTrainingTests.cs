@@ -33,7 +33,7 @@ public class FullDataTrainingTests(ITestOutputHelper output)
         var options = new TrainingOptions
         {
             Dataset = Dataset(new SplitOptions()),
-            Backbone = BackboneSpec.MobileNetV2(SharedAssets.MobileNetV2Fp32),
+            Backbone = BackboneSpec.MobileNetV2Int8(SharedAssets.MobileNetV2Int8), // the default of `cascade train`
             OutputDirectory = Path.Combine(root, "packs"),
             // A fresh cache folder: the first run is from scratch.
             CacheDirectory = Path.Combine(root, "cache-" + Guid.NewGuid().ToString("n")[..8]),
@@ -80,9 +80,14 @@ public class FullDataTrainingTests(ITestOutputHelper output)
         report.Cascades[1].FineArgmaxAccuracy.Should().Be(scratch.ClassifierTest.Accuracy);
     }
 
-    /// <summary>5-fold cross-validation, test folds pooled: every image scored once by heads that never saw it (5x the test images of one split).</summary>
-    [FullDataFact]
-    public async Task Five_fold_cross_validation_pooled()
+    /// <summary>
+    /// 5-fold cross-validation, test folds pooled: every image scored once by heads that never saw it (5x the test images
+    /// of one split); on the default float32 backbone and on the int8 network the default gate runs.
+    /// </summary>
+    [FullDataTheory]
+    [InlineData("fp32")]
+    [InlineData("int8")]
+    public async Task Five_fold_cross_validation_pooled(string backbone)
     {
         using var temp = new TempDirectory();
         var root = Environment.GetEnvironmentVariable("CASCADE_TRAINING_OUT") ?? temp.Path;
@@ -92,8 +97,8 @@ public class FullDataTrainingTests(ITestOutputHelper output)
             var result = await Trainer.RunAsync(new TrainingOptions
             {
                 Dataset = Dataset(new SplitOptions { Folds = 5, Fold = fold }),
-                Backbone = BackboneSpec.MobileNetV2(SharedAssets.MobileNetV2Fp32),
-                OutputDirectory = Path.Combine(root, $"fold{fold}"),
+                Backbone = backbone == "int8" ? BackboneSpec.MobileNetV2Int8(SharedAssets.MobileNetV2Int8) : BackboneSpec.MobileNetV2(SharedAssets.MobileNetV2Fp32),
+                OutputDirectory = Path.Combine(root, $"{backbone}-fold{fold}"),
                 CacheDirectory = Path.Combine(root, "cache-kfold"),
             });
             Report($"fold {fold}", result, result.TotalTime);
@@ -105,7 +110,7 @@ public class FullDataTrainingTests(ITestOutputHelper output)
             fineTotal += result.ClassifierTest.Total;
         }
         double recall = (double)tp / positives, precision = (double)tp / (tp + fp), fine = (double)fineCorrect / fineTotal;
-        output.WriteLine($"5-fold pooled: gate recall {recall:F4} ({positives - tp} missed of {positives}) precision {precision:F4} ({fp} false positives of {negatives} negatives); " +
+        output.WriteLine($"5-fold pooled, {backbone} backbone: gate recall {recall:F4} ({positives - tp} missed of {positives}) precision {precision:F4} ({fp} false positives of {negatives} negatives); " +
                          $"fine accuracy {fine:F4} ({fineTotal - fineCorrect} errors of {fineTotal})");
         recall.Should().BeGreaterThanOrEqualTo(0.99);
         precision.Should().BeGreaterThanOrEqualTo(0.99);

@@ -29,7 +29,7 @@ public sealed record BackboneSpec
     public static BackboneSpec MobileNetV2(string modelPath) => new()
     {
         ModelPath = modelPath,
-        EmbeddingTensor = "472_fp",
+        EmbeddingTensor = Fp32EmbeddingTensor,
         EmbeddingSize = 1280,
         LogitsTensor = "output",
         LogitsSize = 1000,
@@ -44,6 +44,22 @@ public sealed record BackboneSpec
             Std = [0.229f, 0.224f, 0.225f],
         },
     };
+
+    /// <summary>
+    /// MobileNetV2 int8 (mobilenetv2-12-int8.onnx, QLinear operators): the same network and preprocessing as
+    /// <see cref="MobileNetV2"/>, its pooled embedding the uint8 tensor <c>472_quantized</c>, which the exported graphs
+    /// dequantize (OnnxGraphEditor). With VNNI its backbone runs about 2.5 times as fast as the float32 model.
+    /// </summary>
+    public static BackboneSpec MobileNetV2Int8(string modelPath) => MobileNetV2(modelPath) with { EmbeddingTensor = Int8EmbeddingTensor };
+
+    /// <summary>The float32 MobileNetV2's pooled 1280-d embedding, the input of its classifier's MatMul.</summary>
+    public const string Fp32EmbeddingTensor = "472_fp";
+    /// <summary>The int8 MobileNetV2's pooled 1280-d embedding, uint8 (the input of its classifier's QLinearMatMul).</summary>
+    public const string Int8EmbeddingTensor = "472_quantized";
+
+    /// <summary>The pooled embedding's tensor in a MobileNetV2 file: the int8 network's when the graph has it, else the float32 one's.</summary>
+    public static string MobileNetV2EmbeddingOf(string modelPath) =>
+        File.Exists(modelPath) && OnnxGraphEditor.Produces(File.ReadAllBytes(modelPath), Int8EmbeddingTensor) ? Int8EmbeddingTensor : Fp32EmbeddingTensor;
 
     /// <summary>
     /// The network of a model pack (<c>model.json</c> + <c>model.onnx</c>, as <c>cascade models pull</c> writes them), with

@@ -19,6 +19,8 @@ public sealed class EmbeddingExtractor : IDisposable
     private readonly TensorLayout _layout;
     private readonly int _batchSize;
     private readonly (string Name, int Width)[] _outputs;
+    /// <summary>The exposed model's output names for <see cref="_outputs"/> (a quantized tensor's are its dequantized copy's).</summary>
+    private readonly string[] _outputNames;
 
     public EmbeddingExtractor(BackboneSpec backbone, EmbeddingCache? cache, int batchSize = 32, int intraOpThreads = 0)
     {
@@ -29,7 +31,8 @@ public sealed class EmbeddingExtractor : IDisposable
         _outputs = backbone.LogitsTensor is null
             ? [(backbone.EmbeddingTensor, backbone.EmbeddingSize)]
             : [(backbone.EmbeddingTensor, backbone.EmbeddingSize), (backbone.LogitsTensor, backbone.LogitsSize)];
-        var model = OnnxGraphEditor.ExposeTensors(File.ReadAllBytes(backbone.ModelPath), _outputs).Model;
+        var (model, outputNames) = OnnxGraphEditor.ExposeTensors(File.ReadAllBytes(backbone.ModelPath), _outputs);
+        _outputNames = outputNames.ToArray();
         using var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
@@ -158,7 +161,7 @@ public sealed class EmbeddingExtractor : IDisposable
         var values = _outputs.Select((o, k) => OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffers[k].AsMemory(), [batch, o.Width])).ToArray();
         try
         {
-            _session.Run(null, [_backbone.Input.Name], [inputValue], _outputs.Select(o => o.Name).ToArray(), values);
+            _session.Run(null, [_backbone.Input.Name], [inputValue], _outputNames, values);
         }
         finally
         {

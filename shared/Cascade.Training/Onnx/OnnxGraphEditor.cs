@@ -21,7 +21,11 @@ public static class OnnxGraphEditor
     {
         var proto = ModelProto.Parser.ParseFrom(model);
         var graph = proto.Graph;
-        RequireProduced(graph, features.EmbeddingTensor);
+        features = features with
+        {
+            EmbeddingTensor = AsFloat(graph, features.EmbeddingTensor),
+            LogitsTensor = features.LogitsTensor is null ? null : AsFloat(graph, features.LogitsTensor),
+        };
         if (features.MirrorAverage)
         {
             var averaged = AppendMirrorAverage(graph, features.Tensors);
@@ -32,8 +36,9 @@ public static class OnnxGraphEditor
     }
 
     /// <summary>
-    /// A model whose outputs are exactly <paramref name="tensors"/> (each [batch, width], float; the training extractor's
-    /// model, a backbone pack's); nodes that no longer feed an output are removed. With <paramref name="mirrorAverage"/>
+    /// A model whose outputs are exactly <paramref name="tensors"/> (each [batch, width]; the training extractor's model, a
+    /// backbone pack's), as float (a quantized tensor dequantized: <see cref="AsFloat"/>); nodes that no longer feed an
+    /// output are removed. With <paramref name="mirrorAverage"/>
     /// each output is the mean over the image and its horizontal mirror (<see cref="AppendMirrorAverage"/>).
     /// Returns the model and its output names, in the order of <paramref name="tensors"/>.
     /// </summary>
@@ -41,12 +46,15 @@ public static class OnnxGraphEditor
     {
         var proto = ModelProto.Parser.ParseFrom(model);
         var graph = proto.Graph;
-        foreach (var (name, _) in tensors) RequireProduced(graph, name);
+        tensors = tensors.Select(t => (AsFloat(graph, t.Name), t.Width)).ToList();
         var outputs = mirrorAverage ? AppendMirrorAverage(graph, tensors) : tensors.Select(t => t.Name).ToList();
         ReplaceOutputs(graph, outputs.Select((name, i) => (name, tensors[i].Width)).ToList());
         PruneUnused(graph);
         return (proto.ToByteArray(), outputs);
     }
+
+    /// <summary>Whether a node of <paramref name="model"/> produces <paramref name="tensor"/>.</summary>
+    public static bool Produces(byte[] model, string tensor) => ModelProto.Parser.ParseFrom(model).Graph.Node.Any(n => n.Output.Contains(tensor));
 
     /// <summary>
     /// A head pack's model: graph inputs named like the backbone pack's tensors <paramref name="features"/> reads (the
@@ -155,6 +163,23 @@ public static class OnnxGraphEditor
         var concat = AddNode(graph, "Concat", parts, Unique(graph, "cascade_head.features"));
         concat.Attribute.Add(IntAttribute("axis", 1));
         return concat.Output[0];
+    }
+
+    /// <summary>
+    /// <paramref name="tensor"/> as float. A quantized tensor of a QLinear graph (the int8 MobileNetV2's pooled embedding
+    /// <c>472_quantized</c>, uint8) gets a DequantizeLinear with the scale and zero point its QLinear consumer reads it
+    /// with, so a head sees exactly the values the backbone's own classifier computes from; returns the float tensor's name.
+    /// </summary>
+    private static string AsFloat(GraphProto graph, string tensor)
+    {
+        RequireProduced(graph, tensor);
+        // QLinear operators take (x, x_scale, x_zero_point, ...) for their first input.
+        var consumer = graph.Node.FirstOrDefault(n => n.OpType.StartsWith("QLinear", StringComparison.Ordinal) && n.Input.Count >= 3 && n.Input[0] == tensor);
+        if (consumer is null) return tensor;
+        var dequantize = NewNode(graph, "DequantizeLinear", [tensor, consumer.Input[1], consumer.Input[2]], Unique(graph, tensor + "_dequantized"));
+        var producer = graph.Node.ToList().FindIndex(n => n.Output.Contains(tensor)); // -1: a graph input
+        graph.Node.Insert(producer + 1, dequantize);
+        return dequantize.Output[0];
     }
 
     private static NodeProto AddNode(GraphProto graph, string opType, IEnumerable<string> inputs, string output)

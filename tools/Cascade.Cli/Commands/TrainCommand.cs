@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Cascade.Inference;
+using Cascade.Inference.Packs;
 using Cascade.Training.Embeddings;
 using Cascade.Training.Heads;
 using Cascade.Training.Training;
@@ -29,7 +30,7 @@ internal static class TrainCommand
         {
             Description = $"The backbone's class names, one a line in output order (ImageNet synset format), for zero-shot groups given by name (default: {ClassNames.DefaultFileName} next to the backbone)",
         };
-        var embedding = new Option<string>("--embedding") { Description = "The backbone's embedding tensor, [batch, size]", DefaultValueFactory = _ => "472_fp" };
+        var embedding = new Option<string?>("--embedding") { Description = $"The backbone's embedding tensor, [batch, size] (default: MobileNetV2's pooled embedding, {BackboneSpec.Fp32EmbeddingTensor}, or {BackboneSpec.Int8EmbeddingTensor} in the int8 network)" };
         var embeddingSize = new Option<int>("--embedding-size") { Description = "Values per image of --embedding", DefaultValueFactory = _ => 1280 };
         // The model directory, so `cascade classify --gate gate-NAME-trained` finds the packs without --model-dir.
         var output = new Option<string>("--out")
@@ -68,7 +69,7 @@ internal static class TrainCommand
             var example = !dataset.DataGiven(result);
             var taught = result.GetValue(name) ?? (example ? ExampleName : throw new ArgumentException(
                 "--name is required with --data: it names what the packs teach (gate-NAME-trained, classifier-NAME-trained and the gate's label), e.g. --name hotdog."));
-            var backboneSpec = ReadBackbone(result.GetValue(backbone)!, result.GetResult(backbone) is { Implicit: true }, result.GetValue(embedding)!, result.GetValue(embeddingSize));
+            var backboneSpec = ReadBackbone(result.GetValue(backbone)!, result.GetResult(backbone) is { Implicit: true }, result.GetValue(embedding), result.GetValue(embeddingSize));
             var defaults = new TrainingOptions { Dataset = dataset.Read(result), Backbone = backboneSpec, OutputDirectory = result.GetValue(output)! }.Named(taught);
             // The default zero-shot groups are ImageNet's bear classes: right for the bear example, noise for anything else,
             // and impossible without logits (a pack whose output is probabilities). Otherwise the heads see the embedding alone.
@@ -147,7 +148,8 @@ internal static class TrainCommand
     }
 
     private const string ExampleName = "bear";
-    private const string DefaultBackbone = "../shared/models/mobilenetv2-12-fp32.onnx";
+    /// <summary>The int8 network the default gate runs: same accuracy as its float32 copy in 5-fold CV (docs/benchmarks.md, "Training"), 2-2.5x faster with VNNI.</summary>
+    private const string DefaultBackbone = "../shared/models/mobilenetv2-12-int8.onnx";
 
     private static Option<string[]> ZeroShotOption(string optionName, string head) => new(optionName)
     {
@@ -156,14 +158,14 @@ internal static class TrainCommand
         AllowMultipleArgumentsPerToken = true,
     };
 
-    private static BackboneSpec ReadBackbone(string path, bool isDefault, string embedding, int embeddingSize)
+    private static BackboneSpec ReadBackbone(string path, bool isDefault, string? embedding, int embeddingSize)
     {
-        if (Directory.Exists(path)) return BackboneSpec.FromPack(path, embedding, embeddingSize);
+        if (Directory.Exists(path)) return BackboneSpec.FromPack(path, embedding ?? BackboneSpec.MobileNetV2EmbeddingOf(Path.Combine(path, ModelManifest.ModelFileName)), embeddingSize);
         if (!File.Exists(path))
             throw new ArgumentException(isDefault
                 ? $"The default backbone {path} does not exist here ({Path.GetFullPath(path)}): it is relative to the repository root; run from there or give --backbone PACK_DIR or FILE.onnx."
                 : $"Backbone {path} does not exist ({Path.GetFullPath(path)}); give a model pack folder or an ONNX file.");
-        return BackboneSpec.MobileNetV2(path) with { EmbeddingTensor = embedding, EmbeddingSize = embeddingSize };
+        return BackboneSpec.MobileNetV2(path) with { EmbeddingTensor = embedding ?? BackboneSpec.MobileNetV2EmbeddingOf(path), EmbeddingSize = embeddingSize };
     }
 
     /// <summary>folder/file: enough to find an image in the dataset.</summary>
