@@ -8,17 +8,14 @@ public sealed class FullDataFactAttribute : FactAttribute
 {
     public const string Variable = "CASCADE_FULL_TRAINING";
 
-    public FullDataFactAttribute()
-    {
-        if (Environment.GetEnvironmentVariable(Variable) != "1") Skip = $"full-data measurement; set {Variable}=1 to run it";
-    }
+    /// <summary>Why a full-data test is skipped now; null when <see cref="Variable"/> asks for it to run.</summary>
+    public static string? SkipReason => Environment.GetEnvironmentVariable(Variable) == "1" ? null : $"full-data measurement; set {Variable}=1 to run it";
+
+    public FullDataFactAttribute() => Skip = SkipReason;
 }
 
 /// <summary>A <see cref="FullDataFactAttribute"/> with data: runs only with CASCADE_FULL_TRAINING=1.</summary>
 public sealed class FullDataTheoryAttribute : TheoryAttribute
 {
-    public FullDataTheoryAttribute()
-    {
-        if (Environment.GetEnvironmentVariable(FullDataFactAttribute.Variable) != "1") Skip = $"full-data measurement; set {FullDataFactAttribute.Variable}=1 to run it";
-    }
+    public FullDataTheoryAttribute() => Skip = FullDataFactAttribute.SkipReason;
 }

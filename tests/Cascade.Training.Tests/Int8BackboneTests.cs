@@ -6,6 +6,7 @@ using Cascade.Training.Data;
 using Cascade.Training.Embeddings;
 using Cascade.Training.Export;
 using Cascade.Training.Heads;
+using Cascade.Training.Onnx;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cascade.Training.Tests;
@@ -53,5 +54,17 @@ public class Int8BackboneTests
             var managed = head.Scores(embeddings[i]);
             for (var j = 0; j < 3; j++) merged[i * 3 + j].Should().BeApproximately(managed[j], 1e-4f, labelled[i].Path);
         }
+    }
+
+    [Fact]
+    public void A_quantized_tensor_the_graph_already_dequantizes_is_read_through_that_DequantizeLinear()
+    {
+        // The int8 network's logits: output_quantized -> DequantizeLinear -> output. A second DequantizeLinear would be
+        // the same values under another name; the graph's own float tensor is the one to expose.
+        var model = File.ReadAllBytes(SharedAssets.MobileNetV2Int8);
+        var (_, outputs) = OnnxGraphEditor.ExposeTensors(model, [("output_quantized", 1000)]);
+        outputs.Should().Equal("output");
+        var (_, embedding) = OnnxGraphEditor.ExposeTensors(model, [(BackboneSpec.Int8EmbeddingTensor, 1280)]);
+        embedding.Should().Equal(BackboneSpec.Int8EmbeddingTensor + "_dequantized");
     }
 }

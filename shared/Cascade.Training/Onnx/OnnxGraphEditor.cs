@@ -167,13 +167,16 @@ public static class OnnxGraphEditor
 
     /// <summary>
     /// <paramref name="tensor"/> as float. A quantized tensor of a QLinear graph (the int8 MobileNetV2's pooled embedding
-    /// <c>472_quantized</c>, uint8) gets a DequantizeLinear with the scale and zero point its QLinear consumer reads it
-    /// with, so a head sees exactly the values the backbone's own classifier computes from; returns the float tensor's name.
+    /// <c>472_quantized</c>, uint8) is read the way the graph itself reads it: through its DequantizeLinear when it has
+    /// one, else through a new DequantizeLinear with the scale and zero point its QLinear consumer reads it with, so a head
+    /// sees exactly the values the backbone's own classifier computes from. Returns the float tensor's name.
     /// </summary>
     private static string AsFloat(GraphProto graph, string tensor)
     {
         RequireProduced(graph, tensor);
-        // QLinear operators take (x, x_scale, x_zero_point, ...) for their first input.
+        var dequantized = graph.Node.FirstOrDefault(n => n.OpType == "DequantizeLinear" && n.Input[0] == tensor);
+        if (dequantized is not null) return dequantized.Output[0];
+        // QLinear operators take (x, x_scale, x_zero_point, ...) for their first input, as DequantizeLinear does.
         var consumer = graph.Node.FirstOrDefault(n => n.OpType.StartsWith("QLinear", StringComparison.Ordinal) && n.Input.Count >= 3 && n.Input[0] == tensor);
         if (consumer is null) return tensor;
         var dequantize = NewNode(graph, "DequantizeLinear", [tensor, consumer.Input[1], consumer.Input[2]], Unique(graph, tensor + "_dequantized"));
