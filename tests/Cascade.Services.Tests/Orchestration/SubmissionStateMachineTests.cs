@@ -3,6 +3,7 @@ using Cascade.Contracts.Errors;
 using Cascade.Orchestrator.Outbox;
 using Cascade.Orchestrator.StateMachines;
 using Cascade.Protos;
+using Cascade.Services.Tests.Fixtures;
 using MassTransit;
 using MassTransit.Testing;
 
@@ -214,13 +215,5 @@ public sealed class SubmissionStateMachineTests : IAsyncLifetime
         return await _orchestrator.Submissions.WaitForResultAsync(id, timeout.Token);
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var until = DateTime.UtcNow.AddSeconds(20);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > until) throw new TimeoutException("The condition did not hold within 20 s.");
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition) => Eventually.HoldsAsync(condition, TimeSpan.FromSeconds(20), "the condition holds", everyMs: 20);
 }

@@ -37,7 +37,7 @@ public sealed class ConsumerWatchdogTests : IAsyncLifetime
         await Task.Delay(Interval * 3);
 
         _proxy.CutBrokerSide();
-        await WaitUntilAsync(async () => await ConsumersAsync("cascade-gate") == 0, TimeSpan.FromSeconds(10), "the broker drops the cut connection's consumer");
+        await Eventually.HoldsAsync(async () => await ConsumersAsync("cascade-gate") == 0, TimeSpan.FromSeconds(10), "the broker drops the cut connection's consumer", everyMs: 200);
         stopping.IsCompleted.Should().BeFalse("the gate heard nothing: its connection's client side is still open");
 
         var stopped = await Task.WhenAny(stopping, Task.Delay(LostAfter + BrokerConsumerCounts.AnswerWithin + TimeSpan.FromSeconds(10)));
@@ -58,7 +58,7 @@ public sealed class ConsumerWatchdogTests : IAsyncLifetime
 
         // The broker cancels the consumer (basic.cancel): MassTransit hears it, restarts the endpoint and declares the queue again.
         await WithChannelAsync(channel => channel.QueueDeleteAsync("cascade-gate"));
-        await WaitUntilAsync(async () => await ConsumersAsync("cascade-gate") == 1, TimeSpan.FromSeconds(30), "MassTransit consumes the queue again");
+        await Eventually.HoldsAsync(async () => await ConsumersAsync("cascade-gate") == 1, TimeSpan.FromSeconds(30), "MassTransit consumes the queue again", everyMs: 200);
 
         await Task.Delay(LostAfter * 2);
         stopping.IsCompleted.Should().BeFalse();
@@ -107,16 +107,6 @@ public sealed class ConsumerWatchdogTests : IAsyncLifetime
         await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         await action(channel);
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan within, string because)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Not within {within.TotalSeconds:0} s: {because}.");
-            await Task.Delay(200);
-        }
     }
 
     public async Task DisposeAsync()
