@@ -12,7 +12,4 @@ public static class Eventually
             await Task.Delay(everyMs);
         }
     }
-
-    public static Task HoldsAsync(Func<bool> condition, TimeSpan within, string because, int everyMs = 50) =>
-        HoldsAsync(() => Task.FromResult(condition()), within, because, everyMs);
 }
