@@ -4,10 +4,17 @@
 # and README command 1 on a bare Debian 12 container (tests/containers/).
 set -euo pipefail
 cd "$(dirname "$0")"
+# The local RabbitMQ that install-test-deps.sh starts is stopped again at the end, unless it was running before.
+broker_was_running=no
+if command -v rabbitmqctl >/dev/null && rabbitmqctl -q await_startup --timeout 2 >/dev/null 2>&1; then broker_was_running=yes; fi
 scripts/install-test-deps.sh
 source scripts/lib/docker-engine.sh
+stop_started_services() {
+  stop_docker_engine
+  if [ "$broker_was_running" = no ]; then echo "stopping the local RabbitMQ this script started"; rabbitmqctl -q stop || true; fi
+}
+trap stop_started_services EXIT
 start_docker_engine
-trap stop_docker_engine EXIT
 # No Ryuk here (its image is on Docker Hub): the fixtures label their containers and remove them themselves.
 export TESTCONTAINERS_RYUK_DISABLED=true CASCADE_RABBITMQ_IMAGE=cascade/rabbitmq:local CASCADE_POSTGRES_IMAGE=cascade/postgres:local
 (cd tests && npm ci --no-audit --no-fund)
