@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 # The local RabbitMQ that install-test-deps.sh starts is stopped again at the end, unless it was running before.
+source scripts/lib/local-broker.sh
 broker_was_running=no
-if command -v rabbitmqctl >/dev/null && rabbitmqctl -q await_startup --timeout 2 >/dev/null 2>&1; then broker_was_running=yes; fi
+if local_broker_running; then broker_was_running=yes; fi
 scripts/install-test-deps.sh
 source scripts/lib/docker-engine.sh
 stop_started_services() {

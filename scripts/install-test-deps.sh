@@ -22,7 +22,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-if ! rabbitmqctl -q await_startup --timeout 2 >/dev/null 2>&1; then
+source "$(dirname "$0")/lib/local-broker.sh"
+if ! local_broker_running; then
   echo 'listeners.tcp.default = 127.0.0.1:5672' > /etc/rabbitmq/rabbitmq.conf
   printf 'NODENAME=rabbit@localhost\nNODE_IP_ADDRESS=127.0.0.1\nERL_EPMD_ADDRESS=127.0.0.1\n' > /etc/rabbitmq/rabbitmq-env.conf
   rabbitmq-server -detached
