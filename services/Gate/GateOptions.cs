@@ -14,9 +14,11 @@ public sealed record GateOptions
     public float? Threshold { get; init; }
     /// <summary>
     /// Forward the gate's decode of accepted images to the classifier (through the claim-check store), so that a
-    /// classifier that resizes the same way does not decode again. Off: the classifier always decodes the image.
+    /// classifier on another backbone that resizes the same way does not decode again. Off by default: the default and
+    /// trained classifiers are heads on the gate's backbone, read <see cref="ForwardBackbone"/>'s outputs and never use
+    /// the decode, which then costs a claim-check write and delete per accepted image for nothing.
     /// </summary>
-    public bool ForwardPixels { get; init; } = true;
+    public bool ForwardPixels { get; init; }
     /// <summary>
     /// Send the gate's backbone outputs of accepted images with the classifier's command (a few KB inline), so that a
     /// classifier whose head reads the gate's backbone runs only that head. Off: the classifier always runs its backbone.
