@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics.X86;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Cascade.Inference.Runtime;
 
@@ -27,6 +28,11 @@ public static class Int8Kernels
 
     /// <summary>True when the fast u8s8 kernels would lose accuracy here.</summary>
     public static bool FastKernelsOverflow => X86Base.IsSupported && !CpuHasVnni;
+
+    /// <summary>Sets the kernels <paramref name="mode"/> chooses on <paramref name="options"/>: every session that runs an
+    /// int8 model (serving and training alike) must compute the same embeddings.</summary>
+    public static void Choose(SessionOptions options, ExactInt8Mode mode) =>
+        options.AddSessionConfigEntry("session.x64quantprecision", UseExact(mode) ? "1" : "0");
 
     public static bool UseExact(ExactInt8Mode mode) => mode switch
     {

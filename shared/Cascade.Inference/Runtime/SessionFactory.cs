@@ -63,7 +63,7 @@ public sealed class SessionFactory
         };
         // Idle ORT worker threads spin by default, taking the cores that decode the next images away from them.
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", _options.AllowSpinning ? "1" : "0");
-        options.AddSessionConfigEntry("session.x64quantprecision", Int8Kernels.UseExact(_options.ExactInt8) ? "1" : "0");
+        Int8Kernels.Choose(options, _options.ExactInt8);
         return options;
     }
 }

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Cascade.Imaging;
+using Cascade.Inference.Runtime;
 using Cascade.Training.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
@@ -14,6 +15,7 @@ public sealed class EmbeddingExtractor : IDisposable
 {
     private readonly BackboneSpec _backbone;
     private readonly EmbeddingCache? _cache;
+    private readonly string _cacheKey;
     private readonly InferenceSession _session;
     private readonly ImageDecoder _decoder = new();
     private readonly TensorLayout _layout;
@@ -39,7 +41,12 @@ public sealed class EmbeddingExtractor : IDisposable
             IntraOpNumThreads = intraOpThreads,
             InterOpNumThreads = 1,
         };
+        // The services' default kernels: a head trained on other embeddings than the services compute would be scored off.
+        Int8Kernels.Choose(options, ExactInt8Mode.Auto);
         _session = new InferenceSession(model, options);
+        // Embeddings cached before the extractor chose its kernels came from the overflowing fast ones on CPUs without
+        // VNNI; there the exact kernels' embeddings live under their own key.
+        _cacheKey = Int8Kernels.UseExact(ExactInt8Mode.Auto) ? backbone.CacheKey + "-exact-int8" : backbone.CacheKey;
     }
 
     /// <summary>Values per image: <see cref="BackboneSpec.RawSize"/>.</summary>
@@ -56,7 +63,7 @@ public sealed class EmbeddingExtractor : IDisposable
         {
             var embedding = new float[Dimension];
             var request = requests[i];
-            if (_cache is not null && _cache.TryRead(_backbone.CacheKey, request.ContentHash, request.View.Key, embedding)) results[i] = embedding;
+            if (_cache is not null && _cache.TryRead(_cacheKey, request.ContentHash, request.View.Key, embedding)) results[i] = embedding;
             else missing.Add(i);
         }
         var done = requests.Count - missing.Count;
@@ -77,7 +84,7 @@ public sealed class EmbeddingExtractor : IDisposable
                 {
                     var embedding = output.AsSpan(b * Dimension, Dimension).ToArray();
                     var request = requests[indices[b]];
-                    _cache?.Write(_backbone.CacheKey, request.ContentHash, request.View.Key, embedding);
+                    _cache?.Write(_cacheKey, request.ContentHash, request.View.Key, embedding);
                     results[indices[b]] = embedding;
                 }
                 done += indices.Length;
